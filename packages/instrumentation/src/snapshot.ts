@@ -150,8 +150,10 @@ function computeTaskMetrics(
   const memoryLimit =
     taskMemoryLimit(task) ?? (allLimited ? sum(containers.map((c) => c.memoryLimit)) : undefined);
   const cpuUsage = sum(containers.map((c) => c.cpuUsage));
-  const reservations = sum(containers.map((c) => containerCpuReservation(metaById.get(c.id))));
-  const cpuLimit = taskCpu ?? reservations;
+  // Without a task size, the containers' reservations bound the task only if every one has one.
+  const reservations = containers.map((c) => containerCpuReservation(metaById.get(c.id)));
+  const allReserved = containers.length > 0 && reservations.every((r) => r !== undefined);
+  const cpuLimit = taskCpu ?? (allReserved ? sum(reservations) : undefined);
 
   let network: { rx: number; tx: number } | undefined;
   if (awsvpc) {

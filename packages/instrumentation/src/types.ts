@@ -91,7 +91,7 @@ export interface TaskMetrics {
   memoryUtilization?: number;
   /** Sum of the running containers' vCPU usage. */
   cpuUsage?: number;
-  /** Task `Limits.CPU` (vCPU), else the sum of the containers' reservations. */
+  /** Task `Limits.CPU` (vCPU), else the sum of the containers' reservations when every running one has one. */
   cpuLimit?: number;
   cpuUtilization?: number;
   /** Task network bytes: one ENI sample on awsvpc, the sum over containers on bridge. */

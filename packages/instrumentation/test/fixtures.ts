@@ -10,8 +10,6 @@ export const SHARED_FIXTURES_DIR = fileURLToPath(
   new URL('../../../../shared/fixtures/tmds/', import.meta.url),
 );
 export const hasShared = existsSync(SHARED_FIXTURES_DIR);
-
-// biome-ignore lint/suspicious/noExplicitAny: fixtures are raw JSON, read field by field in the tests
 export type Json = any;
 
 export function loadFixture(scenario: string, file: string, dir = FIXTURES_DIR): Json {

@@ -185,10 +185,18 @@ describe('ec2-awsvpc (pause container, Docker caps an unlimited limit at host RA
     expect(container(joined, pause.DockerId).cpuReserved).toBeUndefined();
     expect(container(joined, curl.DockerId).cpuReserved).toBe(curl.Limits.CPU / 1024);
     expect(container(joined, curl.DockerId).name).toBe(curl.Name);
-    // No task size on this EC2 task: the task limit is the sum of real reservations.
+    // No task size on this EC2 task, and the pause container has no reservation: no task CPU limit.
     expect(task.Limits).toBeUndefined();
-    expect(joined.task.cpuLimit).toBe(curl.Limits.CPU / 1024);
+    expect(joined.task.cpuLimit).toBeUndefined();
     expect(snap.task.cpuLimit).toBeUndefined();
+    // Without the pause container, every running container is reserved: their sum bounds the task.
+    const curlOnly = computeSnapshot(
+      task,
+      { [curl.DockerId]: curlStats } as Json,
+      new PeakTracker(),
+      NOW,
+    );
+    expect(curlOnly.task.cpuLimit).toBe(curl.Limits.CPU / 1024);
   });
 });
 
