@@ -1,3 +1,4 @@
+import fc from 'fast-check';
 import { afterEach, describe, expect, it } from 'vitest';
 import { startTmdsEmulator, type TmdsEmulator } from '../src/index.js';
 import { fixtureBytes, fixtureJson, getJson, plusWholeSeconds } from './fixtures.js';
@@ -188,6 +189,40 @@ describe('advance()', () => {
       before[idOf(name)].cpu_stats.cpu_usage.total_usage;
     expect(grew('nginx100')).toBe(2e9);
     expect(grew('nginx300')).toBe(1e9);
+  });
+
+  it('accumulates any sequence of steps exactly, sentinel intact', async () => {
+    const scenario = 'fargate-stopped-container';
+    const stats = fixtureJson(scenario, 'task-stats.json');
+    const [id, before] = Object.entries(stats).find(
+      ([, v]) => Object.keys(v as object).length > 0,
+    ) as [string, { read: string; cpu_stats: { cpu_usage: { total_usage: number } } }];
+    await fc.assert(
+      fc.asyncProperty(
+        fc.array(fc.integer({ min: 1, max: 120 }), { minLength: 1, maxLength: 6 }),
+        async (steps) => {
+          const e = await startTmdsEmulator({ scenario });
+          try {
+            for (const step of steps) e.advance(step);
+            const text = await (await fetch(`${e.url}/task/stats`)).text();
+            expect(text).toContain('9223372036854771712');
+            const after = JSON.parse(text)[id];
+            const total = steps.reduce((a, b) => a + b, 0);
+            expect(after.read).toBe(plusWholeSeconds(before.read, total));
+            expect(after.preread).toBe(
+              plusWholeSeconds(before.read, total - (steps.at(-1) as number)),
+            );
+            expect(after.cpu_stats.cpu_usage.total_usage).toBe(
+              before.cpu_stats.cpu_usage.total_usage +
+                steps.reduce((a, s) => a + Math.round(e.deltas.cpuVcpu * s * 1e9), 0),
+            );
+          } finally {
+            await e.close();
+          }
+        },
+      ),
+      { numRuns: 15 },
+    );
   });
 
   it('rejects a non-positive step', async () => {
