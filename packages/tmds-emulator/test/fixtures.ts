@@ -34,13 +34,11 @@ export function fixtureBytes(scenario: string, file: string): Buffer {
 }
 
 /** A fixture parsed with plain `JSON.parse` (fine for counters far below 2^53). */
-// biome-ignore lint/suspicious/noExplicitAny: fixture JSON is navigated freely in assertions
 export function fixtureJson(scenario: string, file: string): any {
   return JSON.parse(fixtureBytes(scenario, file).toString('utf8'));
 }
 
 /** GETs a URL and parses the JSON body. */
-// biome-ignore lint/suspicious/noExplicitAny: payload JSON is navigated freely in assertions
 export async function getJson(url: string): Promise<any> {
   const response = await fetch(url);
   if (!response.ok) throw new Error(`GET ${url}: ${response.status}`);
