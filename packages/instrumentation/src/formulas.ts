@@ -12,10 +12,26 @@ export const MIB = 1024 * 1024;
 /** Docker's smallest CPU shares value: what a container without a CPU reservation gets. */
 const MIN_CPU_SHARES = 2;
 const CPU_UNITS_PER_VCPU = 1024;
+/** The agent's counters and sizes are uint64: anything larger did not come from it. */
+export const UINT64_MAX = 2 ** 64;
+/** More vCPUs than any host has (the largest EC2 instances have 896): a rate above this is a corrupt sample. */
+export const MAX_VCPU = 1024;
+/** The smallest CPU denominator accepted: a reservation of 3 CPU units (2 is Docker's "none"). */
+export const MIN_CPU_VCPU = (MIN_CPU_SHARES + 1) / CPU_UNITS_PER_VCPU;
+/**
+ * CPU utilization may legitimately exceed 1 on EC2, where CPU units are weights, not caps; it cannot exceed the
+ * most vCPUs over the smallest reservation.
+ */
+export const MAX_CPU_UTILIZATION = MAX_VCPU / MIN_CPU_VCPU;
+/**
+ * The working set can pass the limit only briefly (the kernel charges memory before reclaiming it); twice the
+ * limit means the sample and the limit do not belong together.
+ */
+export const MAX_MEMORY_UTILIZATION = 2;
 
-/** A finite, non-negative number, else undefined. */
+/** A finite, non-negative number no larger than a uint64, else undefined. */
 export function num(value: unknown): number | undefined {
-  return typeof value === 'number' && Number.isFinite(value) && value >= 0 ? value : undefined;
+  return typeof value === 'number' && value >= 0 && value <= UINT64_MAX ? value : undefined;
 }
 
 function record(value: unknown): Record<string, unknown> | undefined {
@@ -24,10 +40,10 @@ function record(value: unknown): Record<string, unknown> | undefined {
     : undefined;
 }
 
-/** A limit below the "unlimited" sentinels, else undefined. */
+/** A limit of at least one unit and below the "unlimited" sentinels, else undefined. */
 export function realLimit(value: unknown): number | undefined {
   const n = num(value);
-  return n !== undefined && n > 0 && n < UNLIMITED_THRESHOLD ? n : undefined;
+  return n !== undefined && n >= 1 && n < UNLIMITED_THRESHOLD ? n : undefined;
 }
 
 /** A running container has a stats object; a stopped or not-yet-started one is `{}` (or `null` on old agents). */
@@ -76,8 +92,8 @@ export function memoryMaxUsage(stats: TmdsContainerStats): number | undefined {
 
 /** The task's memory size, `Limits.Memory` in MiB, in bytes. */
 export function taskMemoryLimit(task: TmdsTaskMetadata | undefined): number | undefined {
-  const mib = realLimit(record(task?.Limits)?.Memory);
-  return mib === undefined ? undefined : mib * MIB;
+  const mib = num(record(task?.Limits)?.Memory);
+  return mib === undefined ? undefined : realLimit(mib * MIB);
 }
 
 /**
@@ -98,9 +114,39 @@ export function effectiveMemoryLimit(
   return candidates.length > 0 ? Math.min(...candidates) : undefined;
 }
 
-/** A ratio, or undefined when either side is unknown or the denominator is 0. */
-export function ratio(part: number | undefined, whole: number | undefined): number | undefined {
-  return part === undefined || whole === undefined || whole <= 0 ? undefined : part / whole;
+/**
+ * A ratio, or undefined when either side is unknown, the denominator is 0, or the ratio is above `max`
+ * (inputs that cannot belong together: reporting nothing beats reporting a made-up utilization).
+ */
+export function ratio(
+  part: number | undefined,
+  whole: number | undefined,
+  max = Number.POSITIVE_INFINITY,
+): number | undefined {
+  if (part === undefined || whole === undefined || whole <= 0) return undefined;
+  const r = part / whole;
+  return r <= max ? r : undefined;
+}
+
+/** Working set over limit, within [0, {@link MAX_MEMORY_UTILIZATION}]. */
+export function memoryUtilization(
+  workingSet: number | undefined,
+  limit: number | undefined,
+): number | undefined {
+  return ratio(workingSet, limit, MAX_MEMORY_UTILIZATION);
+}
+
+/** vCPUs used over vCPUs available, within [0, {@link MAX_CPU_UTILIZATION}]. */
+export function cpuUtilization(
+  usage: number | undefined,
+  reserved: number | undefined,
+): number | undefined {
+  return ratio(usage, reserved, MAX_CPU_UTILIZATION);
+}
+
+/** A vCPU rate no host can exceed, else undefined. */
+export function plausibleVcpu(vcpu: number | undefined): number | undefined {
+  return vcpu !== undefined && vcpu <= MAX_VCPU ? vcpu : undefined;
 }
 
 /** Cumulative CPU time in seconds: `cpu_stats.cpu_usage.total_usage` (ns) / 1e9. */
@@ -122,7 +168,7 @@ export function cpuUsageVcpu(stats: TmdsContainerStats): number | undefined {
   const elapsed = diffNanos(read, preread);
   const used = now - before;
   if (elapsed <= 0 || used < 0) return undefined;
-  return used / elapsed;
+  return plausibleVcpu(used / elapsed);
 }
 
 /** A container's own CPU reservation in vCPU (`Limits.CPU` units / 1024), when it has a real one. */
@@ -130,13 +176,19 @@ export function containerCpuReservation(
   container: TmdsContainerMetadata | undefined,
 ): number | undefined {
   const units = num(record(container?.Limits)?.CPU);
-  return units !== undefined && units > MIN_CPU_SHARES ? units / CPU_UNITS_PER_VCPU : undefined;
+  return units !== undefined && units > MIN_CPU_SHARES
+    ? cpuDenominator(units / CPU_UNITS_PER_VCPU)
+    : undefined;
 }
 
 /** The task's vCPU, `Limits.CPU`. */
 export function taskCpuLimit(task: TmdsTaskMetadata | undefined): number | undefined {
-  const cpu = num(record(task?.Limits)?.CPU);
-  return cpu !== undefined && cpu > 0 ? cpu : undefined;
+  return cpuDenominator(num(record(task?.Limits)?.CPU));
+}
+
+/** A vCPU amount usable as a denominator: from {@link MIN_CPU_VCPU} to {@link MAX_VCPU}. */
+function cpuDenominator(vcpu: number | undefined): number | undefined {
+  return vcpu !== undefined && vcpu >= MIN_CPU_VCPU && vcpu <= MAX_VCPU ? vcpu : undefined;
 }
 
 /** Bytes read and written, summed over devices; ops match case-insensitively (`Read` on v1, `read` on v2). */

@@ -6,6 +6,7 @@ import {
   containerCpuReservation,
   cpuTimeSeconds,
   cpuUsageVcpu,
+  cpuUtilization,
   diskBytes,
   effectiveMemoryLimit,
   ephemeralStorage,
@@ -13,9 +14,10 @@ import {
   isAwsvpc,
   memoryMaxUsage,
   memoryUsage,
+  memoryUtilization,
   memoryWorkingSet,
   networkBytes,
-  ratio,
+  plausibleVcpu,
   sampleTime,
   secondsSince,
   taskCpuLimit,
@@ -55,6 +57,7 @@ export class PeakTracker {
 
 /** The ids of the containers that have a stats object (running), in a stable order. */
 export function runningContainerIds(stats: TmdsTaskStats): string[] {
+  if (typeof stats !== 'object' || stats === null || Array.isArray(stats)) return [];
   return Object.keys(stats)
     .filter((id) => hasStats(stats[id]))
     .sort();
@@ -116,11 +119,11 @@ export function computeSnapshot(
       memoryUsageMaxSource:
         cgroupPeak !== undefined ? 'cgroup' : observedPeak !== undefined ? 'observed' : undefined,
       memoryLimit: limit,
-      memoryUtilization: ratio(workingSet, limit),
+      memoryUtilization: memoryUtilization(workingSet, limit),
       cpuTime: cpuTimeSeconds(s),
       cpuUsage,
       cpuReserved,
-      cpuUtilization: ratio(cpuUsage, cpuReserved),
+      cpuUtilization: cpuUtilization(cpuUsage, cpuReserved),
       diskReadBytes: disk?.read,
       diskWriteBytes: disk?.write,
       networkRxBytes: net?.rx,
@@ -149,7 +152,8 @@ function computeTaskMetrics(
   const allLimited = containers.length > 0 && containers.every((c) => c.memoryLimit !== undefined);
   const memoryLimit =
     taskMemoryLimit(task) ?? (allLimited ? sum(containers.map((c) => c.memoryLimit)) : undefined);
-  const cpuUsage = sum(containers.map((c) => c.cpuUsage));
+  // The containers share one host: more than any host has means the samples do not belong together.
+  const cpuUsage = plausibleVcpu(sum(containers.map((c) => c.cpuUsage)));
   // Without a task size, the containers' reservations bound the task only if every one has one.
   const reservations = containers.map((c) => containerCpuReservation(metaById.get(c.id)));
   const allReserved = containers.length > 0 && reservations.every((r) => r !== undefined);
@@ -179,10 +183,10 @@ function computeTaskMetrics(
     memoryUsage: memoryUsageSum,
     memoryWorkingSet: workingSet,
     memoryLimit,
-    memoryUtilization: ratio(workingSet, memoryLimit),
+    memoryUtilization: memoryUtilization(workingSet, memoryLimit),
     cpuUsage,
     cpuLimit,
-    cpuUtilization: ratio(cpuUsage, cpuLimit),
+    cpuUtilization: cpuUtilization(cpuUsage, cpuLimit),
     networkRxBytes: network?.rx,
     networkTxBytes: network?.tx,
     ephemeralStorageUsage: storage.usage,
