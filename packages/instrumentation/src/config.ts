@@ -6,6 +6,7 @@ export interface ResolvedConfig {
   timeoutMs: number;
   taskMetadataMaxAgeMs: number;
   diagnosticIntervalMs: number;
+  allowAnyEndpoint: boolean;
   fetch: typeof globalThis.fetch;
   now: () => number;
 }
@@ -29,6 +30,7 @@ export function resolveConfig(
     timeoutMs: positive(config.timeoutMs, DEFAULT_TIMEOUT_MS),
     taskMetadataMaxAgeMs: positive(config.taskMetadataMaxAgeMs, DEFAULT_TASK_METADATA_MAX_AGE_MS),
     diagnosticIntervalMs: positive(config.diagnosticIntervalMs, DEFAULT_DIAGNOSTIC_INTERVAL_MS),
+    allowAnyEndpoint: config.allowAnyEndpoint === true,
     fetch: config.fetch ?? ((input, init) => globalThis.fetch(input, init)),
     now: config.now ?? Date.now,
   };

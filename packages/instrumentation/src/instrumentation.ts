@@ -2,7 +2,9 @@ import type { BatchObservableCallback, Meter, Observable } from '@opentelemetry/
 import { InstrumentationBase } from '@opentelemetry/instrumentation';
 import { ENDPOINT_ENV, resolveConfig } from './config.js';
 import { ThrottledDiag } from './diagnostics.js';
+import { endpointRejection } from './endpoint-policy.js';
 import { EcsInstruments } from './instruments.js';
+import { CollectionSelfMetrics } from './self-metrics.js';
 import { TaskCollector } from './task-collector.js';
 import { TmdsClient, TmdsError } from './tmds-client.js';
 import type {
@@ -30,6 +32,7 @@ export class EcsTaskMetricsInstrumentation extends InstrumentationBase<EcsTaskMe
   // Assigned after super(): the base constructor calls _updateMetricInstruments() and enable() before
   // subclass fields exist, so both tolerate their absence and the constructor replays them.
   declare private _instruments: EcsInstruments | undefined;
+  declare private _self: CollectionSelfMetrics | undefined;
   declare private _running: Running | undefined;
   declare private _lastFailure: CollectionFailure | undefined;
   declare private _attached: { meter: Meter; observables: Observable[] } | undefined;
@@ -50,6 +53,7 @@ export class EcsTaskMetricsInstrumentation extends InstrumentationBase<EcsTaskMe
     if (this._callback === undefined) return;
     this._detach();
     this._instruments = new EcsInstruments(this.meter);
+    this._self = new CollectionSelfMetrics(this.meter);
     if (this._running) this._attach();
   }
 
@@ -103,13 +107,20 @@ export class EcsTaskMetricsInstrumentation extends InstrumentationBase<EcsTaskMe
       this._diag.warn(this._lastFailure.message);
       return;
     }
+    const rejected = endpointRejection(config.endpoint, config.allowAnyEndpoint);
+    if (rejected) {
+      this._lastFailure = { kind: 'endpoint-rejected', path: '', message: rejected };
+      this._diag.warn(rejected);
+      return;
+    }
     const diag = new ThrottledDiag(this._diag, config.diagnosticIntervalMs, config.now);
     const client = new TmdsClient({
       endpoint: config.endpoint,
       timeoutMs: config.timeoutMs,
       fetch: config.fetch,
     });
-    this._running = { collector: new TaskCollector(client, config, diag), diag };
+    const onError = (failure: CollectionFailure) => this._self?.failed(failure);
+    this._running = { collector: new TaskCollector(client, config, diag, onError), diag };
     this._attach();
   }
 

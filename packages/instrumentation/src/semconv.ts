@@ -38,3 +38,8 @@ export const METRIC_TASK_CPU_UTILIZATION = 'aws.ecs.task.cpu.utilization';
 export const METRIC_TASK_NETWORK_IO = 'aws.ecs.task.network.io';
 export const METRIC_TASK_EPHEMERAL_STORAGE_USAGE = 'aws.ecs.task.ephemeral_storage.usage';
 export const METRIC_TASK_EPHEMERAL_STORAGE_LIMIT = 'aws.ecs.task.ephemeral_storage.limit';
+
+// The instrumentation's own health (see self-metrics.ts): low-cardinality attributes only.
+export const ATTR_ERROR_TYPE = 'error.type';
+export const ATTR_URL_PATH = 'url.path';
+export const METRIC_SELF_COLLECTION_ERRORS = 'ecs_task_metrics.collection.errors';

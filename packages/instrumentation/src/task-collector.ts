@@ -6,7 +6,7 @@ import type { ResolvedConfig } from './config.js';
 import type { ThrottledDiag } from './diagnostics.js';
 import { computeSnapshot, PeakTracker, runningContainerIds } from './snapshot.js';
 import { type TmdsClient, TmdsError } from './tmds-client.js';
-import type { TaskSnapshot, TmdsTaskMetadata, TmdsTaskStats } from './types.js';
+import type { CollectionFailure, TaskSnapshot, TmdsTaskMetadata, TmdsTaskStats } from './types.js';
 
 export const TASK_STATS_PATH = '/task/stats';
 export const TASK_PATH = '/task';
@@ -26,6 +26,8 @@ export class TaskCollector {
     private readonly _client: TmdsClient,
     private readonly _config: Pick<ResolvedConfig, 'now' | 'taskMetadataMaxAgeMs'>,
     private readonly _diag: ThrottledDiag,
+    /** Told of every failed read, once per shared collection (the self-metrics count them). */
+    private readonly _onError: (failure: CollectionFailure) => void = () => {},
   ) {}
 
   /** The last `/task` document read, if any. */
@@ -36,9 +38,14 @@ export class TaskCollector {
   /** Reads the endpoint and computes a snapshot; concurrent calls share one collection. Throws a TmdsError. */
   collect(): Promise<TaskSnapshot> {
     if (!this._inflight) {
-      this._inflight = this._collect().finally(() => {
-        this._inflight = undefined;
-      });
+      this._inflight = this._collect()
+        .catch((err: unknown) => {
+          if (err instanceof TmdsError) this._onError(err);
+          throw err;
+        })
+        .finally(() => {
+          this._inflight = undefined;
+        });
     }
     return this._inflight;
   }
@@ -72,6 +79,7 @@ export class TaskCollector {
       this._diag.clear('task');
     } catch (err) {
       // Stats alone still give usage; limits and names fall back until /task answers again.
+      if (err instanceof TmdsError) this._onError(err);
       this._diag.warn('task', `could not refresh ${TASK_PATH}: ${(err as Error).message}`);
     }
   }

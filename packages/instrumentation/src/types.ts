@@ -16,6 +16,11 @@ export interface EcsTaskMetricsInstrumentationConfig extends InstrumentationConf
   taskMetadataMaxAgeMs?: number;
   /** Shortest time between two diagnostics about the same kind of failure, in milliseconds. Default: 60000. */
   diagnosticIntervalMs?: number;
+  /**
+   * Call an endpoint that is not plain http on a link-local (169.254.0.0/16, fe80::/10, fd00:ec2::/64) or loopback
+   * address. Default: false, and such an endpoint is refused with one diagnostic warning.
+   */
+  allowAnyEndpoint?: boolean;
   /** The `fetch` implementation to use. Default: the global `fetch`. */
   fetch?: typeof globalThis.fetch;
   /** Clock, in milliseconds since the epoch. Default: `Date.now`. */
@@ -25,6 +30,7 @@ export interface EcsTaskMetricsInstrumentationConfig extends InstrumentationConf
 /** Why a collection reported nothing. */
 export type CollectionErrorKind =
   | 'no-endpoint'
+  | 'endpoint-rejected'
   | 'timeout'
   | 'connection'
   | 'rate-limited'
