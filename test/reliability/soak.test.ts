@@ -10,14 +10,20 @@ import { cpSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:f
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { EcsTaskMetricsInstrumentation } from '@ecs-task-metrics/instrumentation';
-import { startTmdsEmulator, type TmdsEmulator } from '@ecs-task-metrics/tmds-emulator';
+import {
+  type EmulatorFault,
+  startTmdsEmulator,
+  type TmdsEmulator,
+} from '@ecs-task-metrics/tmds-emulator';
+import { DiagLogLevel, diag } from '@opentelemetry/api';
 import { AggregationTemporality, type MeterProvider } from '@opentelemetry/sdk-metrics';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { flatten, inMemoryProvider } from '../helpers.js';
+import { flatten, inMemoryProvider, recordingDiag } from '../helpers.js';
 import { internalSizes } from './support/instrumentation-internals.js';
 import { type ProcessEvents, settledHeap, watchProcess } from './support/process-guards.js';
 
 const COLLECTIONS = Number(process.env.SOAK_COLLECTIONS ?? 10_000);
+const FAULT_COLLECTIONS = Number(process.env.SOAK_FAULT_COLLECTIONS ?? 1800);
 /** Collections per generation of container IDs: ten generations by default. */
 const PHASE = Number(process.env.SOAK_PHASE ?? Math.max(1, Math.floor(COLLECTIONS / 10)));
 const SCENARIO = new URL(
@@ -194,5 +200,77 @@ describe(`soak: ${COLLECTIONS} collections with container churn`, () => {
       expect(events.uncaughtExceptions).toEqual([]);
     },
     Math.max(120_000, COLLECTIONS * 60),
+  );
+});
+
+describe(`soak under faults: ${FAULT_COLLECTIONS} collections, the fault changing every 50`, () => {
+  const faults: Array<EmulatorFault | undefined> = [
+    undefined,
+    { kind: 'status', status: 500 },
+    { kind: 'status', status: 429 },
+    { kind: 'status', status: 404 },
+    { kind: 'status', status: 503 },
+    { kind: 'reset' },
+    { kind: 'malformed' },
+    { kind: 'truncated' },
+    { kind: 'latency', ms: 100 },
+  ];
+  const WINDOW = 50;
+
+  it(
+    'heap, internal maps and diagnostics stay bounded; every healthy window reports again',
+    async () => {
+      const logger = recordingDiag();
+      diag.setLogger(logger, DiagLogLevel.WARN);
+      const mp = inMemoryProvider(AggregationTemporality.DELTA);
+      const emu = await startTmdsEmulator({ scenario: 'ec2-bridge-3-containers' });
+      const instrumentation = new EcsTaskMetricsInstrumentation({
+        endpoint: emu.url,
+        timeoutMs: 20,
+      });
+      instrumentation.setMeterProvider(mp.provider);
+      const heaps: number[] = [];
+      let windows = 0;
+      try {
+        for (let i = 0; i < FAULT_COLLECTIONS; i++) {
+          if (i % WINDOW === 0) {
+            const fault = faults[windows++ % faults.length];
+            emu.setFault(fault);
+          }
+          emu.advance(1);
+          const points = flatten(await mp.collect());
+          const healthy = faults[(windows - 1) % faults.length] === undefined;
+          const reported = points.some((p) => p.name === 'container.memory.usage');
+          // Faulty windows report nothing; healthy ones report (the first collection after a reset
+          // fault may meet a stale connection, so only from the second one on).
+          if (!healthy) expect(reported).toBe(false);
+          else if (i % WINDOW > 0)
+            expect(reported, instrumentation.lastFailure?.message).toBe(true);
+          const sizes = internalSizes(instrumentation);
+          expect(sizes.diagnosticKinds).toBeLessThanOrEqual(2);
+          expect(sizes.peaks).toBeLessThanOrEqual(2);
+          if ((i + 1) % Math.floor(FAULT_COLLECTIONS / 10) === 0) heaps.push(settledHeap());
+        }
+      } finally {
+        instrumentation.disable();
+        await mp.provider.shutdown();
+        await emu.close();
+        diag.disable();
+      }
+      expect(internalSizes(instrumentation).inflight).toBe(0);
+      // One diagnostic per run of faulty windows: rate-limited within it, cleared by the healthy window.
+      expect(logger.messages.length).toBeLessThanOrEqual(Math.ceil(windows / faults.length));
+      expect(logger.messages.length).toBeGreaterThan(0);
+      if (process.env.RELIABILITY_SOAK_FILE) {
+        writeFileSync(
+          `${process.env.RELIABILITY_SOAK_FILE}.faults`,
+          `${JSON.stringify({ collections: FAULT_COLLECTIONS, windows, messages: logger.messages.length, heaps })}\n`,
+        );
+      }
+      expect(heaps.at(-1)! - heaps[1]!).toBeLessThan(HEAP_SLACK_BYTES);
+      expect(events.unhandledRejections).toEqual([]);
+      expect(events.uncaughtExceptions).toEqual([]);
+    },
+    Math.max(120_000, FAULT_COLLECTIONS * 60),
   );
 });
