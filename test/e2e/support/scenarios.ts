@@ -1,0 +1,36 @@
+// The emulator's bundled fixture scenarios, and the task fields the tests derive names from.
+import { existsSync, readFileSync } from 'node:fs';
+import { listScenarios } from '@ecs-task-metrics/tmds-emulator';
+
+const FIXTURES = new URL('../../../packages/tmds-emulator/fixtures/', import.meta.url);
+
+export function fixtureFile(scenario: string, file: string): URL {
+  return new URL(`${scenario}/${file}`, FIXTURES);
+}
+
+// biome-ignore lint/suspicious/noExplicitAny: fixtures are raw TMDS JSON
+export function readFixture(scenario: string, file: string): any {
+  return JSON.parse(readFileSync(fixtureFile(scenario, file), 'utf8'));
+}
+
+/** Scenarios that have every one of `files`. */
+export function scenariosWith(...files: string[]): string[] {
+  return listScenarios().filter((scenario) =>
+    files.every((file) => existsSync(fixtureFile(scenario, file))),
+  );
+}
+
+/** Cluster name and task id as ECS writes them into ARNs (`Cluster` may be a name or an ARN). */
+export function taskIdentity(scenario: string): {
+  clusterName: string;
+  taskId: string;
+  family: string;
+} {
+  const task = readFixture(scenario, 'task.json');
+  const cluster = String(task.Cluster);
+  return {
+    clusterName: cluster.startsWith('arn:') ? cluster.slice(cluster.lastIndexOf('/') + 1) : cluster,
+    taskId: String(task.TaskARN).slice(String(task.TaskARN).lastIndexOf('/') + 1),
+    family: String(task.Family),
+  };
+}
