@@ -8,7 +8,7 @@ export function fixtureFile(scenario: string, file: string): URL {
   return new URL(`${scenario}/${file}`, FIXTURES);
 }
 
-// biome-ignore lint/suspicious/noExplicitAny: fixtures are raw TMDS JSON
+/** A fixture file, parsed (raw TMDS JSON). */
 export function readFixture(scenario: string, file: string): any {
   return JSON.parse(readFileSync(fixtureFile(scenario, file), 'utf8'));
 }
