@@ -34,3 +34,35 @@ export function taskIdentity(scenario: string): {
     family: String(task.Family),
   };
 }
+
+/** A Docker container name without the leading '/' and without ECS's trailing '-<hash>'. */
+function dockerNameStem(name: string): string {
+  const bare = name.replace(/^\//, '');
+  const stem = bare.replace(/-[0-9a-f]{16,}$/, '');
+  return stem;
+}
+
+/**
+ * The scenario's `/task` document with each container's `DockerId` replaced by the `/task/stats` key whose Docker
+ * name it shares (ignoring ECS's hash suffix). The AWS documentation examples took `/task` and `/task/stats`
+ * from different tasks, so their ids do not join; undefined when nothing would change.
+ */
+export function alignedTaskDocument(scenario: string): unknown {
+  const task = readFixture(scenario, 'task.json');
+  const stats = readFixture(scenario, 'task-stats.json') as Record<
+    string,
+    { name?: string } | null
+  >;
+  let changed = false;
+  for (const container of task.Containers as Array<{ DockerId: string; DockerName?: string }>) {
+    if (container.DockerId in stats || !container.DockerName) continue;
+    const match = Object.entries(stats).find(
+      ([, s]) => s?.name && dockerNameStem(s.name) === dockerNameStem(container.DockerName!),
+    );
+    if (match) {
+      container.DockerId = match[0];
+      changed = true;
+    }
+  }
+  return changed ? task : undefined;
+}
