@@ -209,21 +209,27 @@ describe.skipIf(process.env[E2E_SKIP_VARIABLE])(
         }
       });
 
-      it("publishes each running container's memory usage as the endpoint reported it", () => {
+      it("publishes each running container's memory usage and CPU time as the endpoint reported them", () => {
         const { events } = runs.get(scenario)!;
         const stats = readFixture(scenario, 'task-stats.json') as Record<
           string,
-          { memory_stats?: { usage?: number } } | null
+          {
+            memory_stats?: { usage?: number };
+            cpu_stats?: { cpu_usage?: { total_usage?: number } };
+          } | null
         >;
         const running = Object.entries(stats).filter(
           ([, s]) => s?.memory_stats?.usage !== undefined,
         );
         expect(running.length).toBeGreaterThan(0);
+        const eventOf = (metric: string, dockerId: string) =>
+          events.find((e) => e[metric] !== undefined && e['container.id'] === dockerId);
         for (const [dockerId, s] of running) {
-          const event = events.find(
-            (e) => e['container.memory.usage'] !== undefined && e['container.id'] === dockerId,
-          );
-          expect(event?.['container.memory.usage'], dockerId).toBe(s!.memory_stats!.usage);
+          const usage = eventOf('container.memory.usage', dockerId)?.['container.memory.usage'];
+          expect(usage, dockerId).toBe(s!.memory_stats!.usage);
+          // A delta counter's first export carries everything counted since the container started.
+          const cpuTime = eventOf('container.cpu.time', dockerId)?.['container.cpu.time'];
+          expect(cpuTime, dockerId).toBeCloseTo(s!.cpu_stats!.cpu_usage!.total_usage! / 1e9, 9);
         }
       });
     });
