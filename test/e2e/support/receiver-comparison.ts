@@ -8,24 +8,27 @@ const MIB = 1024 * 1024;
 export class OurPoints {
   constructor(readonly points: FlatPoint[]) {}
 
-  /** The value of the point named `name` with these attributes; undefined when we report none. */
-  value(name: string, attributes: Record<string, string> = {}): number | undefined {
-    const found = this.points.filter(
-      (p) => p.name === name && Object.entries(attributes).every(([k, v]) => p.attributes[k] === v),
-    );
-    if (found.length > 1)
-      throw new Error(`${found.length} points for ${name} ${JSON.stringify(attributes)}`);
-    return found[0]?.value;
-  }
-
-  /** Sum over containers of one per-container point; undefined when no container has it. */
-  sum(name: string, attributes: Record<string, string> = {}): number | undefined {
-    const values = this.points
+  private matching(name: string, attributes: Record<string, string>): number[] {
+    return this.points
       .filter(
         (p) =>
           p.name === name && Object.entries(attributes).every(([k, v]) => p.attributes[k] === v),
       )
       .map((p) => p.value);
+  }
+
+  /** The value of the point named `name` with these attributes; undefined when we report none. */
+  value(name: string, attributes: Record<string, string> = {}): number | undefined {
+    const values = this.matching(name, attributes);
+    if (values.length > 1) {
+      throw new Error(`${values.length} points for ${name} ${JSON.stringify(attributes)}`);
+    }
+    return values[0];
+  }
+
+  /** Sum over containers of one per-container point; undefined when no container has it. */
+  sum(name: string, attributes: Record<string, string> = {}): number | undefined {
+    const values = this.matching(name, attributes);
     return values.length === 0 ? undefined : values.reduce((a, b) => a + b, 0);
   }
 }
@@ -49,7 +52,9 @@ export interface MetricPair {
   value(ours: OurPoints, container: string | undefined): number | undefined;
 }
 
-function containerPair(
+/** A pair whose value is one point of ours: the container's own (by `container.name`) or the task's. */
+function pair(
+  level: 'container' | 'task',
   receiver: string,
   ours: string,
   name: string,
@@ -61,24 +66,23 @@ function containerPair(
     ours,
     ourMetric: name,
     value: (points, container) =>
-      convert(points.value(name, { ...attributes, 'container.name': container ?? '' })),
+      convert(
+        points.value(
+          name,
+          level === 'container' ? { ...attributes, 'container.name': container ?? '' } : attributes,
+        ),
+      ),
   };
 }
-
-function taskPair(
+type PairArgs = [
   receiver: string,
   ours: string,
   name: string,
-  attributes: Record<string, string> = {},
-  convert: Convert = same,
-): MetricPair {
-  return {
-    receiver,
-    ours,
-    ourMetric: name,
-    value: (points) => convert(points.value(name, attributes)),
-  };
-}
+  attributes?: Record<string, string>,
+  convert?: Convert,
+];
+const containerPair = (...args: PairArgs) => pair('container', ...args);
+const taskPair = (...args: PairArgs) => pair('task', ...args);
 
 const receive = { 'network.io.direction': 'receive' };
 const transmit = { 'network.io.direction': 'transmit' };
