@@ -3,7 +3,7 @@ import { defineConfig } from 'vitest/config';
 // End-to-end tests against real peers (the built collector, moto): `npm run test:e2e`.
 export default defineConfig({
   test: {
-    include: ['test/e2e/**/*.test.ts'],
+    include: ['test/e2e/**/*.test.ts', 'test/**/*.e2e.test.ts'],
     globalSetup: ['test/e2e/support/global-setup.ts'],
     // The collector build can take minutes on a cold cache.
     hookTimeout: 900_000,
