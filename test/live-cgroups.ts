@@ -1,0 +1,17 @@
+import { probeLiveCgroups } from '@ecs-task-metrics/tmds-emulator';
+
+/**
+ * Whether the live-mode tests can run: they create real cgroups (v1 memory, cpuacct, blkio). The probe runs
+ * when a test file starts. CI sets ECS_TASK_METRICS_REQUIRE_LIVE=1 where /sys/fs/cgroup/memory is writable,
+ * so there a broken probe fails instead of skipping.
+ */
+export function liveCgroupsSkipReason(): string | undefined {
+  const probe = probeLiveCgroups();
+  if (probe.ok) return undefined;
+  const reason = `live cgroups unavailable (${probe.reason})`;
+  if (process.env.ECS_TASK_METRICS_REQUIRE_LIVE === '1') {
+    throw new Error(`${reason}, but ECS_TASK_METRICS_REQUIRE_LIVE=1`);
+  }
+  process.stderr.write(`skipping live-mode tests: ${reason}\n`);
+  return reason;
+}
