@@ -36,19 +36,17 @@ process.stdout.write('ready\n');
 await lines.next(); // "go": the test has taken an agent sample
 await metrics.measure('allocate', allocate);
 await reader.forceFlush();
-const points = exporter
-  .getMetrics()
-  .flatMap((rm) =>
-    rm.scopeMetrics.flatMap((sm) =>
-      sm.metrics.flatMap((m) =>
-        m.dataPoints.map((dp) => ({
-          name: m.descriptor.name,
-          value: dp.value,
-          attributes: dp.attributes,
-        })),
-      ),
+const points = exporter.getMetrics().flatMap((rm) =>
+  rm.scopeMetrics.flatMap((sm) =>
+    sm.metrics.flatMap((m) =>
+      m.dataPoints.map((dp) => ({
+        name: m.descriptor.name,
+        value: dp.value,
+        attributes: dp.attributes,
+      })),
     ),
-  );
+  ),
+);
 process.stdout.write(`${JSON.stringify({ summaries, points })}\n`);
 await lines.next(); // stdin closed: the test has read the kernel's files
 metrics.disable();

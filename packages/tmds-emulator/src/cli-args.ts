@@ -11,6 +11,8 @@ export type CliCommand =
       memoryLimitBytes?: number;
       sampleIntervalMs: number;
       containerName?: string;
+      /** Mount point of the cgroup v1 hierarchies. */
+      cgroupRoot?: string;
       /** The fixture scenario served when cgroups cannot be created. */
       scenario?: string;
       host: string;
@@ -29,7 +31,7 @@ export type CliCommand =
 
 export const USAGE = `Usage: tmds-emulator [--scenario NAME | --dir DIR] [--port N] [--host 127.0.0.1] [--advance-every SECONDS]
        tmds-emulator --live [--memory-limit BYTES[k|m|g]] [--sample-every SECONDS] [--container-name NAME]
-                     [--scenario NAME] [--port N] -- COMMAND [ARGS...]
+                     [--cgroup-root /sys/fs/cgroup] [--scenario NAME] [--port N] -- COMMAND [ARGS...]
        tmds-emulator --list
 Serves an Amazon ECS task metadata endpoint v4 on loopback and prints ECS_CONTAINER_METADATA_URI_V4.
 --live runs COMMAND as the task's container in new cgroups (v1 memory, cpuacct, blkio), with the variable set,
@@ -62,6 +64,7 @@ export function parseCliArgs(argv: readonly string[]): CliCommand {
       'memory-limit': { type: 'string' },
       'sample-every': { type: 'string' },
       'container-name': { type: 'string' },
+      'cgroup-root': { type: 'string' },
       list: { type: 'boolean' },
       help: { type: 'boolean', short: 'h' },
     },
@@ -123,6 +126,7 @@ function parseLive(
     memoryLimitBytes,
     sampleIntervalMs: every * 1000,
     containerName: values['container-name'] as string | undefined,
+    cgroupRoot: values['cgroup-root'] as string | undefined,
     scenario: values.scenario as string | undefined,
     host: (values.host as string | undefined) ?? '127.0.0.1',
     port: parsePort(values.port as string | undefined),

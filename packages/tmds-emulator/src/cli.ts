@@ -75,6 +75,7 @@ async function live(command: Extract<CliCommand, { kind: 'live' }>): Promise<voi
       memoryLimitBytes: command.memoryLimitBytes,
       sampleIntervalMs: command.sampleIntervalMs,
       containerName: command.containerName,
+      cgroupRoot: command.cgroupRoot,
       host: command.host,
       port: command.port,
       stdio: 'inherit',
