@@ -40,8 +40,8 @@ function index(points: MetricPoint[]): Map<string, Map<string, MetricPoint>> {
     const extra =
       p.attributes['network.io.direction'] ?? p.attributes['aws.ecs.container.known_status'];
     const key = extra === undefined ? p.name : `${p.name}|${extra}`;
-    let metrics = scopes.get(scope);
-    if (!metrics) scopes.set(scope, (metrics = new Map()));
+    const metrics = scopes.get(scope) ?? new Map<string, MetricPoint>();
+    scopes.set(scope, metrics);
     metrics.set(key, p);
   }
   return scopes;
