@@ -1,6 +1,4 @@
-import { execFileSync } from 'node:child_process';
 import { writeFileSync } from 'node:fs';
-import { createRequire } from 'node:module';
 import { createInterface } from 'node:readline';
 import { fileURLToPath } from 'node:url';
 import { EcsTaskMetricsInstrumentation } from '@ecs-task-metrics/instrumentation';
@@ -8,7 +6,7 @@ import { type LiveTmdsEmulator, startLiveEmulator } from '@ecs-task-metrics/tmds
 import { AggregationTemporality } from '@opentelemetry/sdk-metrics';
 import { afterEach, beforeAll, describe, expect, it } from 'vitest';
 import { flatten, inMemoryProvider, pointValue } from './helpers.js';
-import { liveCgroupsSkipReason } from './live-cgroups.js';
+import { buildProject, liveCgroupsSkipReason } from './live-helpers.js';
 
 const MB = 1024 * 1024;
 const JOB = fileURLToPath(new URL('./live/phase-job.mjs', import.meta.url));
@@ -24,9 +22,7 @@ afterEach(async () => {
 
 beforeAll(() => {
   if (skip) return;
-  // The job imports the instrumentation's build output.
-  const tsc = createRequire(import.meta.url).resolve('typescript/bin/tsc');
-  execFileSync(process.execPath, [tsc, '-b', ROOT], { stdio: 'inherit' });
+  buildProject(ROOT);
 });
 
 /** `memory_stats.usage` of the one container in a live `/task/stats` answer. */

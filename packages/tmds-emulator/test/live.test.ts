@@ -1,10 +1,9 @@
-import { execFileSync, spawn } from 'node:child_process';
+import { spawn } from 'node:child_process';
 import { existsSync } from 'node:fs';
-import { createRequire } from 'node:module';
 import { createInterface } from 'node:readline';
 import { fileURLToPath } from 'node:url';
 import { afterEach, beforeAll, describe, expect, it } from 'vitest';
-import { liveCgroupsSkipReason } from '../../../test/live-cgroups.js';
+import { buildProject, liveCgroupsSkipReason } from '../../../test/live-helpers.js';
 import { startLiveEmulator } from '../src/live.js';
 import { LiveCgroupError } from '../src/live-cgroups.js';
 import type { LiveTmdsEmulator } from '../src/types.js';
@@ -22,8 +21,7 @@ afterEach(async () => {
 });
 
 beforeAll(() => {
-  const tsc = createRequire(import.meta.url).resolve('typescript/bin/tsc');
-  execFileSync(process.execPath, [tsc, '-b', packageDir], { stdio: 'inherit' });
+  buildProject(packageDir);
 });
 
 function run(args: string[]): Promise<{ code: number | null; stdout: string; stderr: string }> {

@@ -1,3 +1,5 @@
+import { execFileSync } from 'node:child_process';
+import { createRequire } from 'node:module';
 import { probeLiveCgroups } from '@ecs-task-metrics/tmds-emulator';
 
 /**
@@ -14,4 +16,10 @@ export function liveCgroupsSkipReason(): string | undefined {
   }
   process.stderr.write(`skipping live-mode tests: ${reason}\n`);
   return reason;
+}
+
+/** Builds `dir` (a TypeScript project) with `tsc -b`: live commands run the build output. No-op when up to date. */
+export function buildProject(dir: string): void {
+  const tsc = createRequire(import.meta.url).resolve('typescript/bin/tsc');
+  execFileSync(process.execPath, [tsc, '-b', dir], { stdio: 'inherit' });
 }
