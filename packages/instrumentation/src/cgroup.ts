@@ -150,11 +150,6 @@ export class CgroupMemoryReader {
     private readonly _read: ReadTextFile = readTextFileSync,
   ) {}
 
-  /** Whether the kernel keeps a peak for this cgroup (v1 always; v2 from Linux 5.19). */
-  get hasKernelPeak(): boolean {
-    return this.read()?.peak !== undefined;
-  }
-
   /** Reads the files now; undefined when the cgroup cannot be read any more. */
   read(): CgroupMemoryReading | undefined {
     const { dir, version } = this.location;
