@@ -79,35 +79,44 @@ describe.skipIf(process.env[E2E_SKIP_VARIABLE])('OTLP collector down and coming 
     vi.stubEnv('ECS_CONTAINER_METADATA_URI_V4', emu.url);
     const resource = detectResources({ detectors: [awsEcsDetector] });
     await resource.waitForAsyncAttributes?.();
+    // Shorter than the exporter's first retry backoff (1 s): a refused export fails at once.
+    const exporter = createOtlpMetricExporter({
+      url: `http://127.0.0.1:${otlpPort}/v1/metrics`,
+      timeoutMillis: 500,
+    });
     const provider = new MeterProvider({
       resource,
       readers: [
         new PeriodicExportingMetricReader({
-          // Shorter than the exporter's first retry backoff (1 s): a refused export fails at once.
-          exporter: createOtlpMetricExporter({
-            url: `http://127.0.0.1:${otlpPort}/v1/metrics`,
-            timeoutMillis: 500,
-          }),
+          exporter,
           exportIntervalMillis: 3_600_000,
           exportTimeoutMillis: 2_000,
         }),
       ],
     });
+    // The exporter's own otel.sdk.exporter.* metrics, on the provider it exports for (docs/reliability.md).
+    exporter.setSelfObsMeterProvider(provider);
     const instrumentation = new EcsTaskMetricsInstrumentation({ endpoint: emu.url });
     instrumentation.setMeterProvider(provider);
 
     const { clusterName, taskId } = taskIdentity(SCENARIO);
     const config = readShippedEmfConfig();
     const client = logsClient(moto.endpoint);
-    const usages = async () =>
+    const logEvents = async () =>
       (
         await readLogMessages(
           client,
           config.logGroupName.replace('{ClusterName}', clusterName),
           config.logStreamName.replace('{TaskId}', taskId),
         )
-      )
-        .map((m) => JSON.parse(m))
+      ).map((m) => JSON.parse(m));
+    /** The events of one metric that CloudWatch extracts (named in a directive), with their units. */
+    const extracted = async (name: string) =>
+      (await logEvents()).filter((e) =>
+        e._aws?.CloudWatchMetrics?.some((d: any) => d.Metrics.some((m: any) => m.Name === name)),
+      );
+    const usages = async () =>
+      (await logEvents())
         .filter((e) => e.OTelLib === PACKAGE_NAME && e['container.name'] === CONTAINER)
         .map((e) => e['container.memory.usage'] as number | undefined)
         .filter((v) => v !== undefined);
@@ -122,6 +131,15 @@ describe.skipIf(process.env[E2E_SKIP_VARIABLE])('OTLP collector down and coming 
       await exportWithUsage(100 * MIB);
       await waitFor('the healthy export in CloudWatch Logs', async () =>
         (await usages()).includes(100 * MIB),
+      );
+
+      // A metadata endpoint failure is not silent: its counter becomes a CloudWatch metric per cause.
+      emu.setFault({ kind: 'status', status: 500, paths: ['/task/stats'], count: 1 });
+      await provider.forceFlush();
+      await waitFor('the collection error counter in CloudWatch Logs', async () =>
+        (await extracted('ecs_task_metrics.collection.errors')).some(
+          (e) => e['error.type'] === '500' && e['url.path'] === '/task/stats',
+        ),
       );
 
       // The collector goes away (SIGTERM: it flushes what it holds, then stops listening).
@@ -150,10 +168,25 @@ describe.skipIf(process.env[E2E_SKIP_VARIABLE])('OTLP collector down and coming 
       await waitFor('the export after recovery in CloudWatch Logs', async () =>
         (await usages()).includes(200 * MIB),
       );
+      // One more export carries the successful exports' count (no error.type).
+      await exportWithUsage(201 * MIB);
+      await waitFor('the export after that', async () => (await usages()).includes(201 * MIB));
       const seen = await usages();
       // DELTA exports that failed are not resent: what was collected during the outage is lost, and only that.
       for (let i = 1; i <= OUTAGE_EXPORTS; i++) expect(seen).not.toContain((100 + i) * MIB);
-      expect(seen).toEqual([100 * MIB, 200 * MIB]);
+      expect(seen).toEqual([100 * MIB, 200 * MIB, 201 * MIB]);
+      // The outage is not silent either: the exporter's failed data points arrive as a metric per cause once the
+      // collector is back (part of them: counts recorded during the outage leave with the failed DELTA exports).
+      const exportedName = 'otel.sdk.exporter.metric_data_point.exported';
+      const failedExports = await extracted(exportedName);
+      expect(failedExports.length).toBeGreaterThan(0);
+      for (const e of failedExports) {
+        expect(e['error.type']).toBeTypeOf('string');
+        expect(e[exportedName]).toBeGreaterThan(0);
+      }
+      // Successful exports are counted too (no error.type) but not extracted as a metric: no cost when healthy.
+      const logged = (await logEvents()).filter((e) => exportedName in e);
+      expect(logged.some((e) => e['error.type'] === undefined)).toBe(true);
       expect(instrumentation.lastFailure).toBeUndefined();
       expect(events.unhandledRejections).toEqual([]);
       expect(events.uncaughtExceptions).toEqual([]);
