@@ -1,0 +1,12 @@
+export { DEFAULTS, ENV } from './config.js';
+export { createMetricExporter, EXPORTER_PACKAGES } from './exporters.js';
+export { ecsResource } from './resource.js';
+export { addEcsTaskMetrics, startEcsTaskMetrics } from './start.js';
+export type {
+  AddEcsTaskMetricsOptions,
+  EcsTaskMetricsHandle,
+  EcsTaskMetricsOptions,
+  ExporterName,
+  MetricNamePreset,
+} from './types.js';
+export { startFromEnvironment } from './zero-code.js';
