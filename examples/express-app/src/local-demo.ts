@@ -32,7 +32,8 @@ export interface LocalDemo {
   close(): Promise<void>;
 }
 
-const SERVER = new URL('./server.js', import.meta.url);
+// The built entry point, whether this module runs from dist/ or (in tests) from src/.
+const SERVER = new URL('../dist/server.js', import.meta.url);
 
 type StatsEntry = { name?: string } | null;
 
