@@ -120,6 +120,7 @@ describe('the CloudWatch (direct) path', () => {
 });
 
 describe('the ADOT sidecar path', () => {
+  const collectorYaml = new URL('otel-collector.yaml', REPO);
   const td = json('ecs/task-definition-adot.json');
   const app = container(td, 'app');
   const sidecar = container(td, 'aws-otel-collector');
@@ -143,14 +144,21 @@ describe('the ADOT sidecar path', () => {
     const policy = json('ecs/iam-policy-adot.json');
     expect(validPolicy(policy), ajv.errorsText(validPolicy.errors)).toBe(true);
     for (const s of policy.Statement) {
-      for (const action of [s.Action].flat()) expect(action).toMatch(/^logs:/);
+      const actions = [s.Action].flat() as string[];
+      for (const action of actions) expect(action).toMatch(/^logs:/);
+      // Listing log groups has no narrower resource; every other action stays inside the sidecar's groups.
+      if (actions.every((a) => a.startsWith('logs:Describe') && a.endsWith('Groups'))) continue;
       for (const resource of [s.Resource].flat()) {
         expect(resource).toMatch(/^arn:aws:logs:\*:\*:log-group:\/ecs\/task-metrics\//);
       }
     }
+    // The log group awsemf writes to, from otel-collector.yaml.
+    if (existsSync(collectorYaml)) {
+      const config: any = parse(read('otel-collector.yaml', REPO));
+      expect(config.exporters.awsemf.log_group_name).toMatch(/^\/ecs\/task-metrics\//);
+    }
   });
 
-  const collectorYaml = new URL('otel-collector.yaml', REPO);
   it.skipIf(!existsSync(collectorYaml))(
     "sends OTLP to the port otel-collector.yaml's receiver listens on, and alarms on the dimensions it declares",
     () => {

@@ -19,6 +19,7 @@ export const ENV = {
   metricNames: 'ECS_TASK_METRICS_METRIC_NAMES',
   shutdownSignals: 'ECS_TASK_METRICS_SHUTDOWN_SIGNALS',
   shutdownTimeoutMillis: 'ECS_TASK_METRICS_SHUTDOWN_TIMEOUT',
+  // Read by the OTLP exporter of @ecs-task-metrics/exporter-otlp; listed so the README table names it.
   otlpTemporality: 'OTEL_EXPORTER_OTLP_METRICS_TEMPORALITY_PREFERENCE',
 } as const;
 
@@ -54,7 +55,6 @@ export interface ResolvedOptions extends ResolvedShutdown {
   exportTimeoutMillis: number;
   namespace: string;
   metricNames: MetricNamePreset;
-  env: NodeJS.ProcessEnv;
 }
 
 function fromEnv<T>(
@@ -157,6 +157,5 @@ export function resolveOptions(options: EcsTaskMetricsOptions = {}): ResolvedOpt
       ) ??
       DEFAULTS.metricNames,
     ...resolveShutdown(options, env),
-    env,
   };
 }

@@ -2,12 +2,9 @@
  * The exporter named in the options. The CloudWatch and EMF exporters are imported only when chosen, so an app
  * that exports OTLP never loads the AWS SDK.
  */
-import {
-  AggregationTemporalityPreference,
-  OTLPMetricExporter,
-} from '@opentelemetry/exporter-metrics-otlp-http';
+import { createOtlpMetricExporter } from '@ecs-task-metrics/exporter-otlp';
 import { ConsoleMetricExporter, type PushMetricExporter } from '@opentelemetry/sdk-metrics';
-import { ENV, type ResolvedOptions, resolveOptions } from './config.js';
+import { type ResolvedOptions, resolveOptions } from './config.js';
 import type { EcsTaskMetricsOptions } from './types.js';
 
 /** The package of each exporter that lives outside this one. */
@@ -15,25 +12,6 @@ export const EXPORTER_PACKAGES = {
   cloudwatch: '@ecs-task-metrics/exporter-cloudwatch',
   emf: '@ecs-task-metrics/exporter-emf',
 } as const;
-
-const TEMPORALITY_PREFERENCES: Record<string, AggregationTemporalityPreference> = {
-  delta: AggregationTemporalityPreference.DELTA,
-  cumulative: AggregationTemporalityPreference.CUMULATIVE,
-  lowmemory: AggregationTemporalityPreference.LOWMEMORY,
-};
-
-/**
- * DELTA unless `OTEL_EXPORTER_OTLP_METRICS_TEMPORALITY_PREFERENCE` says otherwise: the ADOT sidecar's `awsemf`
- * exporter wants deltas, and with CUMULATIVE the SDK keeps re-exporting a stopped container's last values.
- */
-export function otlpTemporalityPreference(
-  env: NodeJS.ProcessEnv,
-): AggregationTemporalityPreference {
-  const text = env[ENV.otlpTemporality]?.trim().toLowerCase();
-  return (
-    (text ? TEMPORALITY_PREFERENCES[text] : undefined) ?? AggregationTemporalityPreference.DELTA
-  );
-}
 
 type ExporterModule = Record<string, unknown>;
 
@@ -79,10 +57,8 @@ export async function buildExporter(
     case 'console':
       return new ConsoleMetricExporter();
     case 'otlp':
-      return new OTLPMetricExporter({
-        temporalityPreference: otlpTemporalityPreference(resolved.env),
-        ...options.otlp,
-      });
+      // DELTA unless OTEL_EXPORTER_OTLP_METRICS_TEMPORALITY_PREFERENCE says otherwise (the sidecar's awsemf wants it).
+      return createOtlpMetricExporter(options.otlp);
     case 'cloudwatch':
       return construct(await importExporterPackage('cloudwatch'), 'CloudWatchMetricExporter', {
         namespace: resolved.namespace,

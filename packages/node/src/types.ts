@@ -1,10 +1,10 @@
+import type { OtlpMetricExporterOptions } from '@ecs-task-metrics/exporter-otlp';
 import type {
   EcsTaskMetricsInstrumentation,
   EcsTaskMetricsInstrumentationConfig,
   TaskSnapshot,
 } from '@ecs-task-metrics/instrumentation';
 import type { MeterProvider as ApiMeterProvider } from '@opentelemetry/api';
-import type { OTLPMetricExporterOptions } from '@opentelemetry/exporter-metrics-otlp-http';
 import type { Resource } from '@opentelemetry/resources';
 import type { MeterProvider, PushMetricExporter } from '@opentelemetry/sdk-metrics';
 
@@ -66,13 +66,19 @@ export interface EcsTaskMetricsOptions {
    * revision, launch type, zone, region, account).
    */
   resource?: Resource;
-  /** Options of the OTLP exporter (`url`, `headers`...); `OTEL_EXPORTER_OTLP_*` apply to what is not set. */
-  otlp?: OTLPMetricExporterOptions;
+  /**
+   * Options of the OTLP exporter (`url`, `headers`, `timeoutMillis`, `temporalityPreference`); the
+   * `OTEL_EXPORTER_OTLP_*` variables apply to what is not set. Temporality: DELTA by default.
+   */
+  otlp?: OtlpMetricExporterOptions;
   /** More options of the CloudWatch exporter (e.g. `clientConfig`, `resourceDimensions`). */
   cloudwatch?: Record<string, unknown>;
   /** More options of the EMF exporter. */
   emf?: Record<string, unknown>;
-  /** The environment to read. Default `process.env`. */
+  /**
+   * The environment to read this package's variables from. Default `process.env`. (The OTLP exporter and the
+   * resource detectors read `process.env` themselves.)
+   */
   env?: NodeJS.ProcessEnv;
 }
 

@@ -117,10 +117,18 @@ describe('startEcsTaskMetrics', () => {
 
   it('exports OTLP with DELTA temporality unless the environment prefers another', async () => {
     await onEcs();
+    const variable = 'OTEL_EXPORTER_OTLP_METRICS_TEMPORALITY_PREFERENCE';
+    const before = process.env[variable];
+    cleanups.push(() => {
+      if (before === undefined) delete process.env[variable];
+      else process.env[variable] = before;
+    });
     for (const [preference, expected] of [
       [undefined, 1],
       ['cumulative', 2],
     ] as const) {
+      if (preference) process.env[variable] = preference;
+      else delete process.env[variable];
       const receiver = await startOtlpReceiver();
       cleanups.push(() => receiver.close());
       const handle = await startEcsTaskMetrics({
@@ -128,7 +136,7 @@ describe('startEcsTaskMetrics', () => {
         otlp: { url: receiver.metricsUrl },
         exportIntervalMillis: HOUR,
         shutdownSignals: [],
-        env: preference ? { OTEL_EXPORTER_OTLP_METRICS_TEMPORALITY_PREFERENCE: preference } : {},
+        env: {},
       });
       await handle.shutdown();
       expect(receiver.requests[0]?.contentType).toBe('application/json');
