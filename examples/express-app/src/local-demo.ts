@@ -100,9 +100,17 @@ export async function startLocalDemo(options: LocalDemoOptions = {}): Promise<Lo
       if (message.type === 'rss') emulator.setMemoryUsage(container.id, message.bytes);
       else if (message.type === 'listening') resolve(message.url);
     });
-    exited.then(({ code, signal }) =>
-      reject(new Error(`the example app exited before listening (${signal ?? `code ${code}`})`)),
-    );
+    // With piped output the cause would be invisible: keep the end of stderr for the message.
+    let stderrTail = '';
+    app.stderr?.on('data', (chunk: Buffer) => {
+      stderrTail = (stderrTail + chunk.toString('utf8')).slice(-2000);
+    });
+    exited.then(({ code, signal }) => {
+      const detail = stderrTail.trim() ? `: ${stderrTail.trim()}` : '';
+      reject(
+        new Error(`the example app exited before listening (${signal ?? `code ${code}`})${detail}`),
+      );
+    });
   }).catch(async (err: unknown) => {
     await stopAll();
     throw err;
