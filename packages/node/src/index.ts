@@ -1,7 +1,8 @@
+export { addEcsTaskMetrics } from './add.js';
 export { DEFAULTS, ENV } from './config.js';
 export { createMetricExporter, EXPORTER_PACKAGES } from './exporters.js';
 export { ecsResource } from './resource.js';
-export { addEcsTaskMetrics, startEcsTaskMetrics } from './start.js';
+export { startEcsTaskMetrics } from './start.js';
 export type {
   AddEcsTaskMetricsOptions,
   EcsTaskMetricsHandle,

@@ -1,25 +1,10 @@
-import { EcsTaskMetricsInstrumentation } from '@ecs-task-metrics/instrumentation';
-import { metrics } from '@opentelemetry/api';
 import { MeterProvider, PeriodicExportingMetricReader } from '@opentelemetry/sdk-metrics';
-import { resolveOptions, resolveShutdown } from './config.js';
+import { attachInstrumentation } from './attach.js';
+import { resolveOptions } from './config.js';
 import { buildExporter } from './exporters.js';
 import { createHandle } from './handle.js';
 import { ecsResource } from './resource.js';
-import type {
-  AddEcsTaskMetricsOptions,
-  EcsTaskMetricsHandle,
-  EcsTaskMetricsOptions,
-} from './types.js';
-
-function attach(
-  meterProvider: EcsTaskMetricsHandle['meterProvider'],
-  config: EcsTaskMetricsOptions['instrumentation'],
-): EcsTaskMetricsInstrumentation {
-  const instrumentation = new EcsTaskMetricsInstrumentation({ ...config, enabled: false });
-  instrumentation.setMeterProvider(meterProvider);
-  instrumentation.enable();
-  return instrumentation;
-}
+import type { EcsTaskMetricsHandle, EcsTaskMetricsOptions } from './types.js';
 
 /**
  * ECS task metrics in one call: a `MeterProvider` of its own with the ECS resource, a
@@ -45,29 +30,9 @@ export async function startEcsTaskMetrics(
   const meterProvider = new MeterProvider({ resource: ecsResource(options.resource), readers });
   return createHandle({
     meterProvider,
-    instrumentation: attach(meterProvider, options.instrumentation),
+    instrumentation: attachInstrumentation(meterProvider, options.instrumentation),
     flush: () => meterProvider.forceFlush(),
     stop: () => meterProvider.shutdown(),
     shutdown: resolved,
-  });
-}
-
-/**
- * Adds the ECS task metrics instruments to a provider the app already has, such as the one `NodeSDK`
- * registers globally (call it after `sdk.start()`), with the same shutdown hooks. The provider stays the app's:
- * on a signal or `shutdown()` it is flushed, never shut down.
- */
-export function addEcsTaskMetrics(options: AddEcsTaskMetricsOptions = {}): EcsTaskMetricsHandle {
-  const meterProvider = options.meterProvider ?? metrics.getMeterProvider();
-  const flush = async () => {
-    const flushable = meterProvider as { forceFlush?: () => Promise<void> };
-    if (typeof flushable.forceFlush === 'function') await flushable.forceFlush();
-  };
-  return createHandle({
-    meterProvider,
-    instrumentation: attach(meterProvider, options.instrumentation),
-    flush,
-    stop: flush,
-    shutdown: resolveShutdown(options, options.env ?? process.env),
   });
 }
