@@ -1,6 +1,6 @@
 import { metrics } from '@opentelemetry/api';
 import { attachInstrumentation } from './attach.js';
-import { resolveShutdown } from './config.js';
+import { resolveInstrumentation, resolveShutdown } from './config.js';
 import { createHandle } from './handle.js';
 import type { AddEcsTaskMetricsOptions, EcsTaskMetricsHandle } from './types.js';
 
@@ -15,11 +15,19 @@ export function addEcsTaskMetrics(options: AddEcsTaskMetricsOptions = {}): EcsTa
     const flushable = meterProvider as { forceFlush?: () => Promise<void> };
     if (typeof flushable.forceFlush === 'function') await flushable.forceFlush();
   };
+  const env = options.env ?? process.env;
+  const instrumentation = attachInstrumentation(
+    meterProvider,
+    resolveInstrumentation(options.instrumentation, env),
+  );
   return createHandle({
     meterProvider,
-    instrumentation: attachInstrumentation(meterProvider, options.instrumentation),
+    instrumentation,
     flush,
-    stop: flush,
-    shutdown: resolveShutdown(options, options.env ?? process.env),
+    // Waits (bounded) for the agent's next sample, flushes the app's provider with it, removes the instruments.
+    stop: async () => {
+      await instrumentation.shutdown();
+    },
+    shutdown: resolveShutdown(options, env),
   });
 }

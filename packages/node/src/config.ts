@@ -3,6 +3,8 @@
  * else default. A malformed variable is reported through `diag` and ignored (OpenTelemetry's convention: the
  * environment never makes an app fail to start); a malformed code option throws.
  */
+
+import type { EcsTaskMetricsInstrumentationConfig } from '@ecs-task-metrics/instrumentation';
 import { diag } from '@opentelemetry/api';
 import type {
   AddEcsTaskMetricsOptions,
@@ -19,6 +21,8 @@ export const ENV = {
   metricNames: 'ECS_TASK_METRICS_METRIC_NAMES',
   shutdownSignals: 'ECS_TASK_METRICS_SHUTDOWN_SIGNALS',
   shutdownTimeoutMillis: 'ECS_TASK_METRICS_SHUTDOWN_TIMEOUT',
+  // The instrumentation's `flushTimeoutMs`: how long shutdown waits for the agent's next sample.
+  flushTimeoutMs: 'ECS_TASK_METRICS_FLUSH_TIMEOUT',
   // Read by the OTLP exporter of @ecs-task-metrics/exporter-otlp; listed so the README table names it.
   otlpTemporality: 'OTEL_EXPORTER_OTLP_METRICS_TEMPORALITY_PREFERENCE',
 } as const;
@@ -42,6 +46,8 @@ export const EXPORTER_NAMES: readonly ExporterName[] = [
 ];
 const METRIC_NAME_PRESETS: readonly MetricNamePreset[] = ['opentelemetry', 'container-insights'];
 
+export type InstrumentationOptions = Omit<EcsTaskMetricsInstrumentationConfig, 'enabled'>;
+
 /** The shutdown part of the options, with every default applied. */
 export interface ResolvedShutdown {
   shutdownSignals: NodeJS.Signals[];
@@ -50,6 +56,7 @@ export interface ResolvedShutdown {
 
 /** Options of `startEcsTaskMetrics` with every default applied. */
 export interface ResolvedOptions extends ResolvedShutdown {
+  instrumentation: InstrumentationOptions;
   exporter: EcsTaskMetricsOptions['exporter'] & {};
   exportIntervalMillis: number;
   exportTimeoutMillis: number;
@@ -100,6 +107,17 @@ function checkOneOf<T extends string>(name: string, values: readonly T[], value:
     throw new RangeError(`${name} must be one of ${values.join(', ')}, got "${value}"`);
   }
   return value;
+}
+
+/** The instrumentation's options, with what the environment sets (its own defaults stay its own). */
+export function resolveInstrumentation(
+  config: InstrumentationOptions | undefined,
+  env: NodeJS.ProcessEnv,
+): InstrumentationOptions {
+  const flushTimeoutMs =
+    config?.flushTimeoutMs ??
+    fromEnv(env, ENV.flushTimeoutMs, positiveInteger, 'a positive integer');
+  return flushTimeoutMs === undefined ? { ...config } : { ...config, flushTimeoutMs };
 }
 
 /** The shutdown options of both entry points. */
@@ -157,5 +175,6 @@ export function resolveOptions(options: EcsTaskMetricsOptions = {}): ResolvedOpt
       ) ??
       DEFAULTS.metricNames,
     ...resolveShutdown(options, env),
+    instrumentation: resolveInstrumentation(options.instrumentation, env),
   };
 }

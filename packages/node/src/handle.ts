@@ -10,7 +10,7 @@ export interface HandleParts {
   instrumentation: EcsTaskMetricsInstrumentation;
   /** Collect and export now. */
   flush(): Promise<void>;
-  /** Export the last collection and release what we own. */
+  /** Export the last collection (after the agent's next sample) and release what we own. */
   stop(): Promise<void>;
   shutdown: ResolvedShutdown;
 }

@@ -12,7 +12,7 @@ import type { ResolvedShutdown } from './config.js';
 export interface ShutdownHookActions {
   /** Runs on a signal: export one last collection. */
   onSignal(): Promise<void>;
-  /** Runs once when the event loop runs dry: export the last collection and stop. */
+  /** Runs once when the event loop runs dry: export the last collection and stop. No deadline: nothing kills. */
   onBeforeExit(): Promise<void>;
 }
 
@@ -60,7 +60,9 @@ export function installShutdownHooks(
   const onBeforeExit = () => {
     if (exited) return;
     exited = true;
-    void settleWithin(actions.onBeforeExit(), config.shutdownTimeoutMillis, 'flush before exit');
+    actions
+      .onBeforeExit()
+      .catch((err: unknown) => diag.error('ecs-task-metrics: flush before exit failed', err));
   };
 
   for (const signal of config.shutdownSignals) process.prependListener(signal, onSignal);

@@ -28,11 +28,18 @@ export async function startEcsTaskMetrics(
       ]
     : [];
   const meterProvider = new MeterProvider({ resource: ecsResource(options.resource), readers });
+  const instrumentation = attachInstrumentation(meterProvider, resolved.instrumentation);
   return createHandle({
     meterProvider,
-    instrumentation: attachInstrumentation(meterProvider, options.instrumentation),
+    instrumentation,
     flush: () => meterProvider.forceFlush(),
-    stop: () => meterProvider.shutdown(),
+    // The instrumentation's shutdown waits (bounded) for the agent's next sample, exports it and removes the
+    // instruments; the provider's own last collection then has nothing new (with a DELTA exporter, nothing at all:
+    // a CUMULATIVE one gets the last values once more) and stops the exporter.
+    stop: async () => {
+      if (readers.length > 0) await instrumentation.shutdown();
+      await meterProvider.shutdown();
+    },
     shutdown: resolved,
   });
 }

@@ -56,8 +56,9 @@ export interface EcsTaskMetricsOptions {
    */
   shutdownTimeoutMillis?: number;
   /**
-   * Options of the ECS task metrics instrumentation (`endpoint`, `timeoutMs`...). The endpoint defaults to
-   * `ECS_CONTAINER_METADATA_URI_V4`.
+   * Options of the ECS task metrics instrumentation (`endpoint`, `timeoutMs`, `flushTimeoutMs`...). The endpoint
+   * defaults to `ECS_CONTAINER_METADATA_URI_V4`; `flushTimeoutMs`, the longest wait of `shutdown()` for the
+   * agent's next sample, to `ECS_TASK_METRICS_FLUSH_TIMEOUT`, else 12000.
    */
   instrumentation?: Omit<EcsTaskMetricsInstrumentationConfig, 'enabled'>;
   /**
@@ -93,8 +94,9 @@ export interface EcsTaskMetricsHandle {
   /** Collects and exports now, and waits for the exporter. */
   forceFlush(): Promise<void>;
   /**
-   * Stops: removes the signal hooks, exports one last collection and shuts the exporter down (a provider
-   * given to `addEcsTaskMetrics` is only flushed; it belongs to the app). Safe to call more than once.
+   * Stops: removes the signal hooks, waits (bounded by the instrumentation's `flushTimeoutMs`) for the agent's
+   * next sample, exports it and shuts the exporter down (a provider given to `addEcsTaskMetrics` is only
+   * flushed; it belongs to the app). Runs by itself on `beforeExit`. Safe to call more than once.
    */
   shutdown(): Promise<void>;
 }

@@ -1,7 +1,7 @@
 import { DiagLogLevel, diag } from '@opentelemetry/api';
 import { afterEach, describe, expect, it } from 'vitest';
 import { recordingDiag } from '../../../test/helpers.js';
-import { DEFAULTS, ENV, resolveOptions } from '../src/config.js';
+import { DEFAULTS, ENV, resolveInstrumentation, resolveOptions } from '../src/config.js';
 
 afterEach(() => diag.disable());
 
@@ -91,5 +91,16 @@ describe('resolveOptions', () => {
       shutdown: async () => {},
     };
     expect(resolveOptions({ env: { [ENV.exporter]: 'emf' }, exporter }).exporter).toBe(exporter);
+  });
+
+  it("passes ECS_TASK_METRICS_FLUSH_TIMEOUT to the instrumentation's flushTimeoutMs, below a code option", () => {
+    const env = { [ENV.flushTimeoutMs]: '3000' };
+    expect(resolveOptions({ env }).instrumentation).toEqual({ flushTimeoutMs: 3000 });
+    expect(resolveInstrumentation({ timeoutMs: 500, flushTimeoutMs: 100 }, env)).toEqual({
+      timeoutMs: 500,
+      flushTimeoutMs: 100,
+    });
+    // Unset: the instrumentation keeps its own default.
+    expect(resolveInstrumentation(undefined, {})).toEqual({});
   });
 });

@@ -12,7 +12,9 @@ const SCENARIO = 'fargate-2-containers';
 
 let emu: TmdsEmulator | undefined;
 let receiver: OtlpReceiver | undefined;
+let agent: NodeJS.Timeout | undefined;
 afterEach(async () => {
+  clearInterval(agent);
   await emu?.close();
   await receiver?.close();
   emu = receiver = undefined;
@@ -21,6 +23,9 @@ afterEach(async () => {
 /** The environment of an app in an ECS task whose ADOT sidecar listens at the receiver. */
 async function ecsEnvironment(): Promise<NodeJS.ProcessEnv> {
   emu = await startTmdsEmulator({ scenario: SCENARIO });
+  // Like the agent, a new stats sample every so often: the exit waits for the next one.
+  const e = emu;
+  agent = setInterval(() => e.advance(1), 250);
   receiver = await startOtlpReceiver();
   const env: NodeJS.ProcessEnv = { ...process.env };
   for (const name of Object.keys(env)) {

@@ -18,6 +18,8 @@ const FIXTURES = new URL('../../tmds-emulator/fixtures/', import.meta.url);
 const fixture = (file: string): any =>
   JSON.parse(readFileSync(new URL(`${SCENARIO}/${file}`, FIXTURES), 'utf8'));
 const HOUR = 3_600_000;
+/** The emulator's samples only move when a test advances it: shutdown() need not wait the default 12 s. */
+const NO_WAIT = { flushTimeoutMs: 50 };
 const ENDPOINT_ENV = 'ECS_CONTAINER_METADATA_URI_V4';
 
 /** Working set by the documented formula: usage minus inactive file pages. */
@@ -57,6 +59,7 @@ describe('startEcsTaskMetrics', () => {
       exporter,
       exportIntervalMillis: HOUR,
       shutdownSignals: [],
+      instrumentation: NO_WAIT,
       env: {},
     });
     cleanups.push(() => handle.shutdown());
@@ -84,7 +87,12 @@ describe('startEcsTaskMetrics', () => {
   it('collect() reads the endpoint once without exporting', async () => {
     const emu = await onEcs();
     const exporter = new InMemoryMetricExporter(AggregationTemporality.DELTA);
-    const handle = await startEcsTaskMetrics({ exporter, exportIntervalMillis: HOUR, env: {} });
+    const handle = await startEcsTaskMetrics({
+      exporter,
+      exportIntervalMillis: HOUR,
+      instrumentation: NO_WAIT,
+      env: {},
+    });
     cleanups.push(() => handle.shutdown());
     emu.resetCounts();
     const snapshot = await handle.collect();
@@ -94,7 +102,7 @@ describe('startEcsTaskMetrics', () => {
     expect(byId).toEqual(expectedWorkingSets());
   });
 
-  it('shutdown() exports one last collection, stops the exporter and removes its hooks', async () => {
+  it("shutdown() waits for the agent's next sample, exports it once, stops the exporter and removes its hooks", async () => {
     const emu = await onEcs();
     const listeners = () =>
       ['SIGTERM', 'SIGINT', 'beforeExit'].map((e) => process.listenerCount(e));
@@ -102,15 +110,30 @@ describe('startEcsTaskMetrics', () => {
     const exporter = new InMemoryMetricExporter(AggregationTemporality.DELTA);
     const handle = await startEcsTaskMetrics({ exporter, exportIntervalMillis: HOUR, env: {} });
     expect(listeners()).toEqual(before.map((n) => n + 1));
+    await handle.collect(); // the sample the app has seen
 
-    emu.resetCounts();
+    // The agent publishes its next sample a little later: 10 s more CPU at the emulator's rate.
+    const seconds = 10;
+    setTimeout(() => emu.advance(seconds), 300);
     await handle.shutdown();
     await handle.shutdown();
-    expect(emu.requestCount('/task/stats')).toBe(1);
-    expect(exporter.getMetrics()).toHaveLength(1);
+
+    const exported = exporter.getMetrics();
+    expect(exported).toHaveLength(1);
+    const stats = fixture('task-stats.json') as Record<string, any>;
+    for (const [id, s] of Object.entries(stats)) {
+      const cpuTime = flatten(exported[0]).find(
+        (p) => p.name === 'container.cpu.time' && p.attributes['container.id'] === id,
+      );
+      // Delta temporality: the first export of a counter carries its whole value.
+      expect(cpuTime?.value).toBeCloseTo(
+        s.cpu_stats.cpu_usage.total_usage / 1e9 + emu.deltas.cpuVcpu * seconds,
+        6,
+      );
+    }
     expect(listeners()).toEqual(before);
     const result = await new Promise<{ code: ExportResultCode }>((resolve) =>
-      exporter.export(exporter.getMetrics()[0]!, resolve),
+      exporter.export(exported[0]!, resolve),
     );
     expect(result.code).toBe(ExportResultCode.FAILED);
   });
@@ -136,6 +159,7 @@ describe('startEcsTaskMetrics', () => {
         otlp: { url: receiver.metricsUrl },
         exportIntervalMillis: HOUR,
         shutdownSignals: [],
+        instrumentation: NO_WAIT,
         env: {},
       });
       await handle.shutdown();
@@ -168,7 +192,7 @@ describe('addEcsTaskMetrics', () => {
     });
     const appCounter = appProvider.getMeter('app').createCounter('app.requests');
 
-    const handle = addEcsTaskMetrics({ shutdownSignals: [], env: {} });
+    const handle = addEcsTaskMetrics({ shutdownSignals: [], instrumentation: NO_WAIT, env: {} });
     expect(handle.meterProvider).toBe(appProvider);
     appCounter.add(1);
     await handle.forceFlush();
