@@ -88,7 +88,11 @@ code { background: #f4f4f4; padding: 0 .3rem; }
 <p>${escapeHtml([task?.LaunchType, task?.Cluster].filter(Boolean).join(' · '))}</p>
 ${body}
 <p>This process holds ${input.heldMiB} MiB from <code>/work/memory</code>. The page refreshes every 5 s.</p>
-<p><code>curl -X POST '${base}/work/memory?mb=200&amp;ms=30000'</code> · <code>curl -X POST '${base}/work/cpu?ms=5000'</code></p>
+<p>Make it work:</p>
+<ul>
+<li><code>curl -X POST '${base}/work/memory?mb=200&amp;ms=30000'</code> holds 200 MiB for 30 s</li>
+<li><code>curl -X POST '${base}/work/cpu?ms=5000'</code> keeps a CPU busy for 5 s</li>
+</ul>
 </body>
 </html>
 `;
