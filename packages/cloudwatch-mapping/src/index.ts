@@ -25,6 +25,7 @@ export {
   type MetricNameRule,
 } from './metric-names.js';
 export {
+  DEFAULT_NAMESPACE,
   MAX_VALUES_PER_DATUM,
   type ResolvedMappingOptions,
   resolveMappingOptions,

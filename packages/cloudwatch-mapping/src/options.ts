@@ -1,6 +1,9 @@
 import { DEFAULT_RESOURCE_DIMENSIONS } from './dimensions.js';
 import type { CloudWatchMappingOptions, MetricNamePreset } from './types.js';
 
+/** Namespace of both exporters when none is given (custom namespaces must not start with `AWS/`). */
+export const DEFAULT_NAMESPACE = 'ECSTaskMetrics';
+
 /** PutMetricData accepts at most 150 values per datum. */
 export const MAX_VALUES_PER_DATUM = 150;
 
