@@ -1,0 +1,78 @@
+/*
+ * One collection = one GET of `/task/stats`. The `/task` document is cached: read at the first collection,
+ * again when the set of running containers changes, and otherwise at most every `taskMetadataMaxAgeMs`.
+ */
+import type { ResolvedConfig } from './config.js';
+import type { ThrottledDiag } from './diagnostics.js';
+import { computeSnapshot, PeakTracker, runningContainerIds } from './snapshot.js';
+import { type TmdsClient, TmdsError } from './tmds-client.js';
+import type { TaskSnapshot, TmdsTaskMetadata, TmdsTaskStats } from './types.js';
+
+export const TASK_STATS_PATH = '/task/stats';
+export const TASK_PATH = '/task';
+
+function isObject(value: unknown): value is Record<string, unknown> {
+  return typeof value === 'object' && value !== null && !Array.isArray(value);
+}
+
+export class TaskCollector {
+  private readonly _peaks = new PeakTracker();
+  private _task: TmdsTaskMetadata | undefined;
+  private _taskReadAt = Number.NEGATIVE_INFINITY;
+  private _taskSignature = '';
+  private _inflight: Promise<TaskSnapshot> | undefined;
+
+  constructor(
+    private readonly _client: TmdsClient,
+    private readonly _config: Pick<ResolvedConfig, 'now' | 'taskMetadataMaxAgeMs'>,
+    private readonly _diag: ThrottledDiag,
+  ) {}
+
+  /** The last `/task` document read, if any. */
+  get taskMetadata(): TmdsTaskMetadata | undefined {
+    return this._task;
+  }
+
+  /** Reads the endpoint and computes a snapshot; concurrent calls share one collection. Throws a TmdsError. */
+  collect(): Promise<TaskSnapshot> {
+    if (!this._inflight) {
+      this._inflight = this._collect().finally(() => {
+        this._inflight = undefined;
+      });
+    }
+    return this._inflight;
+  }
+
+  private async _collect(): Promise<TaskSnapshot> {
+    const raw = await this._client.get(TASK_STATS_PATH);
+    if (!isObject(raw)) {
+      throw new TmdsError(
+        'malformed-response',
+        TASK_STATS_PATH,
+        `${TASK_STATS_PATH} is not an object`,
+      );
+    }
+    const stats = raw as TmdsTaskStats;
+    await this._refreshTask(runningContainerIds(stats).join(','));
+    return computeSnapshot(this._task, stats, this._peaks, this._config.now());
+  }
+
+  private async _refreshTask(signature: string): Promise<void> {
+    const now = this._config.now();
+    const fresh = now - this._taskReadAt < this._config.taskMetadataMaxAgeMs;
+    if (this._task && fresh && signature === this._taskSignature) return;
+    try {
+      const task = await this._client.get(TASK_PATH);
+      if (!isObject(task)) {
+        throw new TmdsError('malformed-response', TASK_PATH, `${TASK_PATH} is not an object`);
+      }
+      this._task = task as TmdsTaskMetadata;
+      this._taskReadAt = now;
+      this._taskSignature = signature;
+      this._diag.clear('task');
+    } catch (err) {
+      // Stats alone still give usage; limits and names fall back until /task answers again.
+      this._diag.warn('task', `could not refresh ${TASK_PATH}: ${(err as Error).message}`);
+    }
+  }
+}
