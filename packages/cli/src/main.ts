@@ -1,5 +1,6 @@
 import { parseArgs } from 'node:util';
 import { CliError } from './errors.js';
+import { exportCommand } from './export-command.js';
 import { snapshotCommand } from './snapshot-command.js';
 
 const USAGE = `Usage: ecs-task-metrics <command> [options]
@@ -11,6 +12,10 @@ Options (snapshot):
   --endpoint URL        task metadata endpoint v4 (default: $ECS_CONTAINER_METADATA_URI_V4)
   --format table|json   output format (default: table; json prints one object per line)
   --timeout MS          request timeout in milliseconds (default: 2000)
+  --exporter cloudwatch|emf
+                        export the collection instead of printing it: one PutMetricData round
+                        (region and credentials from the AWS SDK's default chain), or EMF lines
+  --namespace NS        CloudWatch namespace (required with cloudwatch; emf default: ECSTaskMetrics)
   -h, --help            show this help
 `;
 
@@ -27,6 +32,8 @@ async function main(argv: string[]): Promise<number> {
       endpoint: { type: 'string' },
       format: { type: 'string', default: 'table' },
       timeout: { type: 'string' },
+      exporter: { type: 'string' },
+      namespace: { type: 'string' },
       help: { type: 'boolean', short: 'h' },
     },
     strict: true,
@@ -41,6 +48,24 @@ async function main(argv: string[]): Promise<number> {
   const timeoutMs = values.timeout === undefined ? undefined : Number(values.timeout);
   if (timeoutMs !== undefined && !(timeoutMs > 0)) {
     throw new CliError(`--timeout must be a positive number of milliseconds`);
+  }
+  if (values.exporter !== undefined) {
+    if (values.exporter !== 'cloudwatch' && values.exporter !== 'emf') {
+      throw new CliError(`--exporter must be cloudwatch or emf, not "${values.exporter}"`);
+    }
+    if (values.exporter === 'cloudwatch' && !values.namespace) {
+      throw new CliError('--exporter cloudwatch needs --namespace NS');
+    }
+    await exportCommand(
+      {
+        endpoint: values.endpoint,
+        timeoutMs,
+        exporter: values.exporter,
+        namespace: values.namespace,
+      },
+      process.stdout,
+    );
+    return 0;
   }
   await snapshotCommand(
     { endpoint: values.endpoint, format: values.format, timeoutMs },

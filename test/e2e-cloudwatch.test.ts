@@ -1,0 +1,168 @@
+import { readFileSync } from 'node:fs';
+import {
+  CloudWatchClient,
+  type Dimension,
+  GetMetricStatisticsCommand,
+} from '@aws-sdk/client-cloudwatch';
+import { CloudWatchMetricExporter } from '@ecs-task-metrics/exporter-cloudwatch';
+import { EcsTaskMetricsInstrumentation } from '@ecs-task-metrics/instrumentation';
+import { startTmdsEmulator, type TmdsEmulator } from '@ecs-task-metrics/tmds-emulator';
+import { resourceFromAttributes } from '@opentelemetry/resources';
+import {
+  AggregationTemporality,
+  DataPointType,
+  InMemoryMetricExporter,
+  MeterProvider,
+  PeriodicExportingMetricReader,
+  type PushMetricExporter,
+} from '@opentelemetry/sdk-metrics';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { FaultProxy } from './support/fault-proxy.js';
+import {
+  hasMotoServer,
+  MOTO_SKIP_REASON,
+  type Moto,
+  motoClientConfig,
+  startMoto,
+} from './support/moto.js';
+
+const NAMESPACE = 'EcsTaskMetricsE2E';
+const SCENARIO = 'ec2-bridge-3-containers';
+const FIXTURES = new URL('../packages/tmds-emulator/fixtures/', import.meta.url);
+const fixture = (file: string): any =>
+  JSON.parse(readFileSync(new URL(`${SCENARIO}/${file}`, FIXTURES), 'utf8'));
+const motoPresent = hasMotoServer();
+if (!motoPresent) process.stderr.write(`${MOTO_SKIP_REASON}\n`);
+
+// The documented mapping, written out independently: UCUM -> CloudWatch units, attribute ->
+// dimension names, high-cardinality attributes left out.
+const UNITS: Record<string, string> = { By: 'Bytes', s: 'Seconds', '1': 'None', '{cpu}': 'None' };
+const RENAMES: Record<string, string> = { 'container.name': 'ContainerName' };
+
+describe.skipIf(!motoPresent)(
+  'instrumentation + CloudWatch exporter + MeterProvider, TMDS emulator and moto',
+  () => {
+    let moto: Moto;
+    let proxy: FaultProxy;
+    let emulator: TmdsEmulator;
+    let cloudWatch: CloudWatchClient;
+
+    beforeAll(async () => {
+      moto = await startMoto();
+      proxy = new FaultProxy(moto.endpoint);
+      await proxy.start();
+      emulator = await startTmdsEmulator({ scenario: SCENARIO });
+      cloudWatch = new CloudWatchClient(motoClientConfig(moto.endpoint));
+    });
+    afterAll(async () => {
+      cloudWatch?.destroy();
+      await emulator?.close();
+      await proxy?.stop();
+      await moto?.stop();
+    });
+
+    it('stores in CloudWatch exactly what the instrumentation computed for the scenario', async () => {
+      const task = fixture('task.json');
+      const stats = fixture('task-stats.json');
+      const exporter = new CloudWatchMetricExporter({
+        namespace: NAMESPACE,
+        clientConfig: { ...motoClientConfig(proxy.endpoint), disableRequestCompression: true },
+      });
+      // The same export also goes to memory, to compare point by point with what CloudWatch stored.
+      const memory = new InMemoryMetricExporter(AggregationTemporality.DELTA);
+      const tee: PushMetricExporter = {
+        export: (metrics, done) => {
+          memory.export(metrics, () => {});
+          exporter.export(metrics, done);
+        },
+        forceFlush: () => exporter.forceFlush(),
+        shutdown: () => exporter.shutdown(),
+        selectAggregationTemporality: (type) => exporter.selectAggregationTemporality(type),
+      };
+      const reader = new PeriodicExportingMetricReader({
+        exporter: tee,
+        exportIntervalMillis: 3_600_000,
+      });
+      const provider = new MeterProvider({
+        // What the ECS resource detector reports for this task.
+        resource: resourceFromAttributes({
+          'aws.ecs.cluster.arn': task.Cluster,
+          'aws.ecs.task.arn': task.TaskARN,
+          'aws.ecs.task.family': task.Family,
+        }),
+        readers: [reader],
+      });
+      const instrumentation = new EcsTaskMetricsInstrumentation({
+        enabled: false,
+        endpoint: emulator.url,
+      });
+      instrumentation.setMeterProvider(provider);
+      instrumentation.enable();
+      await reader.forceFlush();
+      instrumentation.disable();
+      await provider.shutdown();
+      expect(emulator.requestCount('/task/stats')).toBe(1);
+
+      const [collected] = memory.getMetrics();
+      const taskDimensions: Dimension[] = [
+        { Name: 'ClusterName', Value: task.Cluster.split('/').pop() },
+        { Name: 'TaskDefinitionFamily', Value: task.Family },
+      ];
+      const now = Date.now();
+      let compared = 0;
+      for (const metric of collected!.scopeMetrics.flatMap((s) => s.metrics)) {
+        for (const point of metric.dataPoints) {
+          const value = point.value as number;
+          const dimensions = [
+            ...taskDimensions,
+            ...Object.entries(point.attributes)
+              .filter(([key]) => key !== 'container.id')
+              .map(([key, v]) => ({ Name: RENAMES[key] ?? key, Value: String(v) })),
+          ];
+          const { Datapoints = [] } = await cloudWatch.send(
+            new GetMetricStatisticsCommand({
+              Namespace: NAMESPACE,
+              MetricName: metric.descriptor.name,
+              Dimensions: dimensions,
+              StartTime: new Date(now - 15 * 60_000),
+              EndTime: new Date(now + 15 * 60_000),
+              Period: 3600,
+              Statistics: ['SampleCount', 'Sum', 'Maximum'],
+            }),
+          );
+          const where = `${metric.descriptor.name} ${JSON.stringify(point.attributes)}`;
+          expect(Datapoints, where).toHaveLength(1);
+          const stored = Datapoints[0]!;
+          expect(stored.SampleCount, where).toBe(1);
+          // Gauges: the value; counters: the first delta of a counter is its whole value.
+          expect(
+            metric.dataPointType === DataPointType.GAUGE ? stored.Maximum : stored.Sum,
+            where,
+          ).toBe(value);
+          expect(stored.Unit, where).toBe(UNITS[metric.descriptor.unit] ?? 'None');
+          compared++;
+        }
+      }
+      expect(compared).toBeGreaterThan(20);
+
+      // And the stored numbers are the scenario's, by the formulas: working set = usage - inactive file.
+      for (const container of task.Containers) {
+        const s = stats[container.DockerId];
+        if (!s?.memory_stats) continue;
+        const workingSet = s.memory_stats.usage - s.memory_stats.stats.total_inactive_file;
+        const { Datapoints = [] } = await cloudWatch.send(
+          new GetMetricStatisticsCommand({
+            Namespace: NAMESPACE,
+            MetricName: 'container.memory.working_set',
+            Dimensions: [...taskDimensions, { Name: 'ContainerName', Value: container.Name }],
+            StartTime: new Date(now - 15 * 60_000),
+            EndTime: new Date(now + 15 * 60_000),
+            Period: 3600,
+            Statistics: ['Maximum'],
+          }),
+        );
+        expect(Datapoints[0]?.Maximum, container.Name).toBe(workingSet);
+      }
+    });
+  },
+);
