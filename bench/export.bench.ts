@@ -137,7 +137,7 @@ async function wireFigures(rm: ResourceMetrics) {
   const plain = await measureWire(rm, false);
   const emfLines = serializeDocuments(
     groupIntoDocuments(datums, NAMESPACE).documents,
-    256_000,
+    16_000,
   ).lines;
   const emfBytes = emfLines.reduce((a, l) => a + Buffer.byteLength(l) + 1, 0);
   const perDatum = (bytes: number) => Number((bytes / datums.length).toFixed(1));

@@ -37,7 +37,7 @@ export class EmfMetricExporter implements PushMetricExporter {
   constructor(options: EmfMetricExporterOptions = {}) {
     const exportIntervalMillis = options.exportIntervalMillis ?? 60_000;
     this.namespace = options.namespace ?? DEFAULT_NAMESPACE;
-    this.maxDocumentBytes = options.maxDocumentBytes ?? 256_000;
+    this.maxDocumentBytes = options.maxDocumentBytes ?? 16_000;
     this.mapping = resolveMappingOptions({
       ...options,
       highResolution: options.highResolution ?? exportIntervalMillis < 60_000,

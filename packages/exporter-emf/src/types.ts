@@ -17,6 +17,9 @@ export interface EmfMetricExporterOptions extends CloudWatchMappingOptions {
    * queued. Default 1 MiB.
    */
   maxBufferedBytes?: number;
-  /** Largest document, in bytes of UTF-8 JSON; CloudWatch Logs events are at most 256 KB. Default 256000. */
+  /**
+   * Largest document, in bytes of UTF-8 JSON. CloudWatch Logs takes events up to 256 KB, but Docker
+   * and containerd split stdout lines longer than 16 KiB, which would break the JSON. Default 16000.
+   */
   maxDocumentBytes?: number;
 }

@@ -50,7 +50,11 @@ describe('EmfMetricExporter', () => {
     const result = await exportOnce(exporter, await richCollection());
     expect(result.code).toBe(ExportResultCode.SUCCESS);
     expect(lines().length).toBeGreaterThan(3);
-    for (const line of lines()) expect(emfProblems(line)).toEqual([]);
+    for (const line of lines()) {
+      expect(emfProblems(line)).toEqual([]);
+      // The default limit keeps lines whole through the container runtime's 16 KiB line buffer.
+      expect(Buffer.byteLength(line)).toBeLessThanOrEqual(16_000);
+    }
   });
 
   it('keeps every EMF limit by splitting, and loses no metric', async () => {
@@ -121,7 +125,7 @@ describe('EmfMetricExporter', () => {
     expect(exporter.droppedDocuments).toBeGreaterThan(0);
     expect(results).toContain(ExportResultCode.FAILED);
     // Bounded: at most one line beyond the limit (the first line is always accepted).
-    const longestLine = 256_000;
+    const longestLine = 16_000; // the default document size limit
     expect(stuck.writableLength).toBeLessThanOrEqual(maxBufferedBytes + longestLine);
     const afterTwenty = stuck.writableLength;
     await exportOnce(exporter, rm);
