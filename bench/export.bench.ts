@@ -18,8 +18,9 @@ import {
 import { resourceFromAttributes } from '@opentelemetry/resources';
 import {
   AggregationTemporality,
+  InMemoryMetricExporter,
   MeterProvider,
-  MetricReader,
+  PeriodicExportingMetricReader,
   type PushMetricExporter,
   type ResourceMetrics,
 } from '@opentelemetry/sdk-metrics';
@@ -30,18 +31,15 @@ const CONTAINERS = 50;
 const SMALL_TASK_CONTAINERS = 3;
 const NAMESPACE = 'ECSTaskMetrics';
 
-class OnDemandReader extends MetricReader {
-  protected override async onForceFlush(): Promise<void> {}
-  protected override async onShutdown(): Promise<void> {}
-}
-
 /**
  * One collection shaped like the instrumentation's, scaled up: per container 11 gauges, 3 counter
  * series, 1 latency histogram; plus the task metrics.
  */
 async function collection(containers: number): Promise<ResourceMetrics> {
-  const reader = new OnDemandReader({
-    aggregationTemporalitySelector: () => AggregationTemporality.DELTA,
+  const memory = new InMemoryMetricExporter(AggregationTemporality.DELTA);
+  const reader = new PeriodicExportingMetricReader({
+    exporter: memory,
+    exportIntervalMillis: 3_600_000,
   });
   const provider = new MeterProvider({
     resource: resourceFromAttributes({
@@ -79,9 +77,9 @@ async function collection(containers: number): Promise<ResourceMetrics> {
     network.add(1500 * c, { ...container, 'network.io.direction': 'receive' });
     for (let k = 0; k < 20; k++) latency.record(0.001 * (k + 1) * (c + 1), container);
   }
-  const { resourceMetrics } = await reader.collect();
+  await reader.forceFlush();
   await provider.shutdown();
-  return resourceMetrics;
+  return memory.getMetrics()[0]!;
 }
 
 /** A client whose requests never leave the process: the SDK serializes, signs and compresses. */

@@ -1,39 +1,24 @@
-import { execFile } from 'node:child_process';
 import { readFileSync } from 'node:fs';
-import { promisify } from 'node:util';
 import { CloudWatchClient, GetMetricStatisticsCommand } from '@aws-sdk/client-cloudwatch';
 import { startTmdsEmulator, type TmdsEmulator } from '@ecs-task-metrics/tmds-emulator';
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
 import { emfProblems, extractMetrics } from '../packages/exporter-emf/test/emf-validation.js';
-import { FaultProxy } from './support/fault-proxy.js';
+import { runCli as cli } from './helpers.js';
+import type { FaultProxy } from './support/fault-proxy.js';
 import {
   hasMotoServer,
   MOTO_SKIP_REASON,
   type Moto,
   motoClientConfig,
-  startMoto,
+  startMotoWithProxy,
 } from './support/moto.js';
 
-const run = promisify(execFile);
-const BIN = new URL('../packages/cli/bin/ecs-task-metrics.js', import.meta.url).pathname;
 const SCENARIO = 'ec2-bridge-3-containers';
 const FIXTURES = new URL('../packages/tmds-emulator/fixtures/', import.meta.url);
 const fixture = (file: string): any =>
   JSON.parse(readFileSync(new URL(`${SCENARIO}/${file}`, FIXTURES), 'utf8'));
 const motoPresent = hasMotoServer();
 if (!motoPresent) process.stderr.write(`${MOTO_SKIP_REASON}\n`);
-
-async function cli(args: string[], env: NodeJS.ProcessEnv = {}) {
-  const clean: NodeJS.ProcessEnv = { ...process.env, ...env };
-  delete clean.ECS_CONTAINER_METADATA_URI_V4;
-  try {
-    const { stdout, stderr } = await run(process.execPath, [BIN, ...args], { env: clean });
-    return { code: 0, stdout, stderr };
-  } catch (err) {
-    const e = err as { code: number; stdout: string; stderr: string };
-    return { code: e.code, stdout: e.stdout, stderr: e.stderr };
-  }
-}
 
 /** Working set of every running container of the scenario, by the formula: usage - inactive file. */
 function workingSets(): Map<string, number> {
@@ -123,17 +108,15 @@ describe('ecs-task-metrics snapshot --exporter emf', () => {
 describe.skipIf(!motoPresent)('ecs-task-metrics snapshot --exporter cloudwatch', () => {
   let moto: Moto;
   let proxy: FaultProxy;
+  let stopMoto: () => Promise<void>;
 
   beforeAll(async () => {
-    moto = await startMoto();
     // The CLI keeps gzip on: the proxy decompresses for moto.
-    proxy = new FaultProxy(moto.endpoint);
-    await proxy.start();
+    ({ moto, proxy, stop: stopMoto } = await startMotoWithProxy());
   });
   afterEach(() => proxy.reset());
   afterAll(async () => {
-    await proxy?.stop();
-    await moto?.stop();
+    await stopMoto?.();
   });
 
   const awsEnv = () => ({

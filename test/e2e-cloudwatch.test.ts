@@ -17,13 +17,13 @@ import {
   type PushMetricExporter,
 } from '@opentelemetry/sdk-metrics';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { FaultProxy } from './support/fault-proxy.js';
+import type { FaultProxy } from './support/fault-proxy.js';
 import {
   hasMotoServer,
   MOTO_SKIP_REASON,
   type Moto,
   motoClientConfig,
-  startMoto,
+  startMotoWithProxy,
 } from './support/moto.js';
 
 const NAMESPACE = 'EcsTaskMetricsE2E';
@@ -44,21 +44,19 @@ describe.skipIf(!motoPresent)(
   () => {
     let moto: Moto;
     let proxy: FaultProxy;
+    let stopMoto: () => Promise<void>;
     let emulator: TmdsEmulator;
     let cloudWatch: CloudWatchClient;
 
     beforeAll(async () => {
-      moto = await startMoto();
-      proxy = new FaultProxy(moto.endpoint);
-      await proxy.start();
+      ({ moto, proxy, stop: stopMoto } = await startMotoWithProxy());
       emulator = await startTmdsEmulator({ scenario: SCENARIO });
       cloudWatch = new CloudWatchClient(motoClientConfig(moto.endpoint));
     });
     afterAll(async () => {
       cloudWatch?.destroy();
       await emulator?.close();
-      await proxy?.stop();
-      await moto?.stop();
+      await stopMoto?.();
     });
 
     it('stores in CloudWatch exactly what the instrumentation computed for the scenario', async () => {

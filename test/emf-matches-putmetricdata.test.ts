@@ -7,14 +7,13 @@ import { AggregationTemporality, AggregationType } from '@opentelemetry/sdk-metr
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { extractMetrics } from '../packages/exporter-emf/test/emf-validation.js';
 import { exportOnce } from './support/export.js';
-import { FaultProxy } from './support/fault-proxy.js';
+import type { FaultProxy } from './support/fault-proxy.js';
 import { testMeterProvider } from './support/meter.js';
 import {
   hasMotoServer,
   MOTO_SKIP_REASON,
-  type Moto,
   motoClientConfig,
-  startMoto,
+  startMotoWithProxy,
 } from './support/moto.js';
 
 const NAMESPACE = 'EcsTaskMetricsCompare';
@@ -107,17 +106,14 @@ async function collection() {
 }
 
 describe.skipIf(!motoPresent)('EMF and PutMetricData carry the same metrics', () => {
-  let moto: Moto;
   let proxy: FaultProxy;
+  let stopMoto: () => Promise<void>;
 
   beforeAll(async () => {
-    moto = await startMoto();
-    proxy = new FaultProxy(moto.endpoint);
-    await proxy.start();
+    ({ proxy, stop: stopMoto } = await startMotoWithProxy());
   });
   afterAll(async () => {
-    await proxy?.stop();
-    await moto?.stop();
+    await stopMoto?.();
   });
 
   it.each<[string, CloudWatchMappingOptions]>([

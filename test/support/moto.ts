@@ -2,6 +2,7 @@ import { type ChildProcess, spawn } from 'node:child_process';
 import { accessSync, constants } from 'node:fs';
 import { createServer } from 'node:net';
 import { delimiter, join } from 'node:path';
+import { FaultProxy } from './fault-proxy.js';
 
 /** True when `moto_server` is on the PATH. */
 export function hasMotoServer(): boolean {
@@ -82,5 +83,24 @@ export function motoClientConfig(endpoint: string) {
     endpoint,
     region: 'us-east-1',
     credentials: { accessKeyId: 'testing', secretAccessKey: 'testing' },
+  };
+}
+
+/** moto behind a {@link FaultProxy}: the proxy records requests and decompresses gzip for moto. */
+export async function startMotoWithProxy(): Promise<{
+  moto: Moto;
+  proxy: FaultProxy;
+  stop(): Promise<void>;
+}> {
+  const moto = await startMoto();
+  const proxy = new FaultProxy(moto.endpoint);
+  await proxy.start();
+  return {
+    moto,
+    proxy,
+    async stop() {
+      await proxy.stop();
+      await moto.stop();
+    },
   };
 }

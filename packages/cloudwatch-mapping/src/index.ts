@@ -17,6 +17,7 @@ export {
   splitDistribution,
 } from './distribution.js';
 export { mapResourceMetrics } from './map-resource-metrics.js';
+export { CloudWatchMappedExporter, type MappedExporterOptions } from './mapped-exporter.js';
 export { CloudWatchMappingState } from './mapping-state.js';
 export {
   findMetricNameRule,

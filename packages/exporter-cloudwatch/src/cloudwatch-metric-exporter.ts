@@ -1,48 +1,14 @@
 import { CloudWatchClient } from '@aws-sdk/client-cloudwatch';
 import {
-  CloudWatchMappingState,
-  cloudWatchTemporality,
+  type CloudWatchDatum,
+  CloudWatchMappedExporter,
   DEFAULT_NAMESPACE,
-  mapResourceMetrics,
-  PendingExports,
-  type ResolvedMappingOptions,
-  resolveMappingOptions,
 } from '@ecs-task-metrics/cloudwatch-mapping';
 import { diag } from '@opentelemetry/api';
 import { type ExportResult, ExportResultCode } from '@opentelemetry/core';
-import type {
-  AggregationTemporality,
-  InstrumentType,
-  PushMetricExporter,
-  ResourceMetrics,
-} from '@opentelemetry/sdk-metrics';
 import { batchDatums } from './batches.js';
 import { type DeliveryOutcome, deliverBatch } from './deliver-batch.js';
 import type { CloudWatchMetricExporterOptions } from './types.js';
-
-interface ResolvedOptions {
-  namespace: string;
-  exportTimeoutMillis: number;
-  maxDatumsPerRequest: number;
-  maxRequestBytes: number;
-  maxConcurrentRequests: number;
-  mapping: ResolvedMappingOptions;
-}
-
-function resolveOptions(options: CloudWatchMetricExporterOptions): ResolvedOptions {
-  const exportIntervalMillis = options.exportIntervalMillis ?? 60_000;
-  return {
-    namespace: options.namespace ?? DEFAULT_NAMESPACE,
-    exportTimeoutMillis: options.exportTimeoutMillis ?? 30_000,
-    maxDatumsPerRequest: Math.min(options.maxDatumsPerRequest ?? 1000, 1000),
-    maxRequestBytes: options.maxRequestBytes ?? 1_000_000,
-    maxConcurrentRequests: Math.max(1, options.maxConcurrentRequests ?? 4),
-    mapping: resolveMappingOptions({
-      ...options,
-      highResolution: options.highResolution ?? exportIntervalMillis < 60_000,
-    }),
-  };
-}
 
 /**
  * A `PushMetricExporter` that sends metrics to Amazon CloudWatch with PutMetricData. Use it with a
@@ -50,51 +16,37 @@ function resolveOptions(options: CloudWatchMetricExporterOptions): ResolvedOptio
  * An export is FAILED only when datums were not delivered for a reason other than CloudWatch
  * rejecting those datums as invalid (those are dropped with a diagnostic; retrying cannot help).
  */
-export class CloudWatchMetricExporter implements PushMetricExporter {
-  private readonly options: ResolvedOptions;
+export class CloudWatchMetricExporter extends CloudWatchMappedExporter {
+  private readonly namespace: string;
+  private readonly exportTimeoutMillis: number;
+  private readonly limits: { maxDatums: number; maxBytes: number; concurrency: number };
   private readonly client: CloudWatchClient;
   private readonly ownsClient: boolean;
-  private readonly state = new CloudWatchMappingState();
-  private readonly pending = new PendingExports();
 
   constructor(options: CloudWatchMetricExporterOptions = {}) {
-    this.options = resolveOptions(options);
+    super(options);
+    this.namespace = options.namespace ?? DEFAULT_NAMESPACE;
+    this.exportTimeoutMillis = options.exportTimeoutMillis ?? 30_000;
+    this.limits = {
+      maxDatums: Math.min(options.maxDatumsPerRequest ?? 1000, 1000),
+      maxBytes: options.maxRequestBytes ?? 1_000_000,
+      concurrency: Math.max(1, options.maxConcurrentRequests ?? 4),
+    };
     this.ownsClient = options.client === undefined;
     this.client =
       options.client ??
       new CloudWatchClient({ maxAttempts: options.maxAttempts ?? 5, ...options.clientConfig });
   }
 
-  export(metrics: ResourceMetrics, resultCallback: (result: ExportResult) => void): void {
-    this.pending.run(() => this.send(metrics), resultCallback);
-  }
-
-  forceFlush(): Promise<void> {
-    return this.pending.flush();
-  }
-
-  async shutdown(): Promise<void> {
-    await this.pending.shutdown();
+  protected override async afterShutdown(): Promise<void> {
     if (this.ownsClient) this.client.destroy();
   }
 
-  selectAggregationTemporality(instrumentType: InstrumentType): AggregationTemporality {
-    return cloudWatchTemporality(instrumentType);
-  }
-
-  private async send(metrics: ResourceMetrics): Promise<ExportResult> {
-    const { namespace, maxDatumsPerRequest, maxRequestBytes } = this.options;
-    const datums = mapResourceMetrics(metrics, this.options.mapping, this.state);
-    const batches = batchDatums(datums, {
-      namespace,
-      maxDatums: maxDatumsPerRequest,
-      maxBytes: maxRequestBytes,
-    });
-    const signal = AbortSignal.timeout(this.options.exportTimeoutMillis);
-    const outcomes = await mapWithConcurrency(
-      batches,
-      this.options.maxConcurrentRequests,
-      (batch) => deliverBatch(this.client, namespace, batch, signal),
+  protected override async deliver(datums: CloudWatchDatum[]): Promise<ExportResult> {
+    const batches = batchDatums(datums, { namespace: this.namespace, ...this.limits });
+    const signal = AbortSignal.timeout(this.exportTimeoutMillis);
+    const outcomes = await mapWithConcurrency(batches, this.limits.concurrency, (batch) =>
+      deliverBatch(this.client, this.namespace, batch, signal),
     );
     const failed = outcomes.filter((o) => o.error);
     if (failed.length === 0) return { code: ExportResultCode.SUCCESS };

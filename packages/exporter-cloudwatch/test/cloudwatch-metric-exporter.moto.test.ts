@@ -12,14 +12,14 @@ import { ExportResultCode } from '@opentelemetry/core';
 import { AggregationTemporality, type Histogram } from '@opentelemetry/sdk-metrics';
 import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, it, vi } from 'vitest';
 import { exportOnce } from '../../../test/support/export.js';
-import { FaultProxy } from '../../../test/support/fault-proxy.js';
+import type { FaultProxy } from '../../../test/support/fault-proxy.js';
 import { ECS_RESOURCE, testMeterProvider } from '../../../test/support/meter.js';
 import {
   hasMotoServer,
   MOTO_SKIP_REASON,
   type Moto,
   motoClientConfig,
-  startMoto,
+  startMotoWithProxy,
 } from '../../../test/support/moto.js';
 import { CloudWatchMetricExporter, type CloudWatchMetricExporterOptions } from '../src/index.js';
 
@@ -36,19 +36,17 @@ const TASK_DIMENSIONS: Dimension[] = [
 describe.skipIf(!motoPresent)('CloudWatchMetricExporter against moto', () => {
   let moto: Moto;
   let proxy: FaultProxy;
+  let stopMoto: () => Promise<void>;
   let reader: CloudWatchClient;
   const exporters: CloudWatchMetricExporter[] = [];
 
   beforeAll(async () => {
-    moto = await startMoto();
-    proxy = new FaultProxy(moto.endpoint);
-    await proxy.start();
+    ({ moto, proxy, stop: stopMoto } = await startMotoWithProxy());
     reader = new CloudWatchClient(motoClientConfig(moto.endpoint));
   });
   afterAll(async () => {
     reader?.destroy();
-    await proxy?.stop();
-    await moto?.stop();
+    await stopMoto?.();
   });
   beforeEach(async () => {
     await moto.reset();

@@ -1,20 +1,11 @@
+import type { Writable } from 'node:stream';
 import {
-  CloudWatchMappingState,
-  cloudWatchTemporality,
+  type CloudWatchDatum,
+  CloudWatchMappedExporter,
   DEFAULT_NAMESPACE,
-  mapResourceMetrics,
-  PendingExports,
-  type ResolvedMappingOptions,
-  resolveMappingOptions,
 } from '@ecs-task-metrics/cloudwatch-mapping';
 import { diag } from '@opentelemetry/api';
 import { type ExportResult, ExportResultCode } from '@opentelemetry/core';
-import type {
-  AggregationTemporality,
-  InstrumentType,
-  PushMetricExporter,
-  ResourceMetrics,
-} from '@opentelemetry/sdk-metrics';
 import { BoundedLineWriter } from './bounded-line-writer.js';
 import { groupIntoDocuments, MAX_VALUES_PER_ARRAY, serializeDocuments } from './emf-documents.js';
 import type { EmfMetricExporterOptions } from './types.js';
@@ -26,30 +17,22 @@ const FLUSH_TIMEOUT_MS = 30_000;
  * line, to stdout (or any stream). On ECS the `awslogs` log driver (or FireLens) ships them to
  * CloudWatch Logs, which extracts the metrics: no sidecar, no PutMetricData calls.
  */
-export class EmfMetricExporter implements PushMetricExporter {
+export class EmfMetricExporter extends CloudWatchMappedExporter {
   private readonly namespace: string;
   private readonly maxDocumentBytes: number;
-  private readonly mapping: ResolvedMappingOptions;
   private readonly writer: BoundedLineWriter;
-  private readonly state = new CloudWatchMappingState();
-  private readonly pending = new PendingExports();
 
   constructor(options: EmfMetricExporterOptions = {}) {
-    const exportIntervalMillis = options.exportIntervalMillis ?? 60_000;
-    this.namespace = options.namespace ?? DEFAULT_NAMESPACE;
-    this.maxDocumentBytes = options.maxDocumentBytes ?? 16_000;
-    this.mapping = resolveMappingOptions({
-      ...options,
-      highResolution: options.highResolution ?? exportIntervalMillis < 60_000,
+    super(options, {
       maxValuesPerDatum: Math.min(
         options.maxValuesPerDatum ?? MAX_VALUES_PER_ARRAY,
         MAX_VALUES_PER_ARRAY,
       ),
     });
-    this.writer = new BoundedLineWriter(
-      options.stream ?? process.stdout,
-      options.maxBufferedBytes ?? 1024 * 1024,
-    );
+    this.namespace = options.namespace ?? DEFAULT_NAMESPACE;
+    this.maxDocumentBytes = options.maxDocumentBytes ?? 16_000;
+    const stream: Writable = options.stream ?? process.stdout;
+    this.writer = new BoundedLineWriter(stream, options.maxBufferedBytes ?? 1024 * 1024);
   }
 
   /** EMF documents dropped so far because the stream was not keeping up. */
@@ -57,26 +40,15 @@ export class EmfMetricExporter implements PushMetricExporter {
     return this.writer.dropped;
   }
 
-  export(metrics: ResourceMetrics, resultCallback: (result: ExportResult) => void): void {
-    this.pending.run(async () => this.write(metrics), resultCallback);
+  protected override afterFlush(): Promise<void> {
+    return this.writer.drain(AbortSignal.timeout(FLUSH_TIMEOUT_MS));
   }
 
-  async forceFlush(): Promise<void> {
-    await this.pending.flush();
-    await this.writer.drain(AbortSignal.timeout(FLUSH_TIMEOUT_MS));
+  protected override afterShutdown(): Promise<void> {
+    return this.writer.drain(AbortSignal.timeout(FLUSH_TIMEOUT_MS));
   }
 
-  async shutdown(): Promise<void> {
-    await this.pending.shutdown();
-    await this.writer.drain(AbortSignal.timeout(FLUSH_TIMEOUT_MS));
-  }
-
-  selectAggregationTemporality(instrumentType: InstrumentType): AggregationTemporality {
-    return cloudWatchTemporality(instrumentType);
-  }
-
-  private write(metrics: ResourceMetrics): ExportResult {
-    const datums = mapResourceMetrics(metrics, this.mapping, this.state);
+  protected override async deliver(datums: CloudWatchDatum[]): Promise<ExportResult> {
     const { documents, conflicts } = groupIntoDocuments(datums, this.namespace);
     const { lines, oversized } = serializeDocuments(documents, this.maxDocumentBytes);
     for (const name of [...conflicts.map((d) => d.MetricName), ...oversized]) {
