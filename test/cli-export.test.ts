@@ -126,8 +126,8 @@ describe.skipIf(!motoPresent)('ecs-task-metrics snapshot --exporter cloudwatch',
     AWS_SECRET_ACCESS_KEY: 'testing',
   });
 
-  it('sends one collection in one PutMetricData round and exits 0', async () => {
-    const { code, stderr } = await cli(
+  const exportToCloudWatch = () =>
+    cli(
       [
         'snapshot',
         '--exporter',
@@ -139,6 +139,9 @@ describe.skipIf(!motoPresent)('ecs-task-metrics snapshot --exporter cloudwatch',
       ],
       awsEnv(),
     );
+
+  it('sends one collection in one PutMetricData round and exits 0', async () => {
+    const { code, stderr } = await exportToCloudWatch();
     expect(stderr).toBe('');
     expect(code).toBe(0);
     expect(proxy.putMetricDataRequests()).toHaveLength(1);
@@ -171,18 +174,7 @@ describe.skipIf(!motoPresent)('ecs-task-metrics snapshot --exporter cloudwatch',
 
   it('fails with one line and exit code 2 when CloudWatch keeps refusing', async () => {
     proxy.failNext(...Array.from({ length: 10 }, () => 'server-error' as const));
-    const { code, stderr } = await cli(
-      [
-        'snapshot',
-        '--exporter',
-        'cloudwatch',
-        '--namespace',
-        'CliTest',
-        '--endpoint',
-        emulator.url,
-      ],
-      awsEnv(),
-    );
+    const { code, stderr } = await exportToCloudWatch();
     expect(code).toBe(2);
     expect(stderr.trim().split('\n')).toHaveLength(1);
     expect(stderr).toContain('export to cloudwatch failed');
