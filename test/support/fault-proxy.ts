@@ -100,11 +100,13 @@ export class FaultProxy {
       const datums: Datum[] = JSON.parse(body).MetricData ?? [];
       if (datums.some(this.invalid)) {
         seen.outcome = 'invalid';
+        // As moto and CloudWatch answer: the modeled exception type, the query-compatible code.
         return this.error(
           res,
           400,
           'InvalidParameterValue',
           'The value for parameter MetricData is invalid.',
+          'InvalidParameterValueException',
         );
       }
     }
@@ -121,14 +123,20 @@ export class FaultProxy {
   }
 
   // The error shape of CloudWatch's JSON protocol, with the query-compatible error code header.
-  private error(res: ServerResponse, status: number, code: string, message: string): void {
+  private error(
+    res: ServerResponse,
+    status: number,
+    code: string,
+    message: string,
+    type = code,
+  ): void {
     const fault = status >= 500 ? 'Receiver' : 'Sender';
     res.writeHead(status, {
       'content-type': 'application/x-amz-json-1.0',
       'x-amzn-query-error': `${code};${fault}`,
       'x-amzn-requestid': 'fault-proxy',
     });
-    res.end(JSON.stringify({ __type: `com.amazonaws.cloudwatch#${code}`, message }));
+    res.end(JSON.stringify({ __type: `com.amazonaws.cloudwatch#${type}`, message }));
   }
 
   private forward(req: IncomingMessage, body: Buffer, res: ServerResponse): void {
