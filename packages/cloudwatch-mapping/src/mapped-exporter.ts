@@ -7,13 +7,19 @@ import type {
 } from '@opentelemetry/sdk-metrics';
 import { mapResourceMetrics } from './map-resource-metrics.js';
 import { CloudWatchMappingState } from './mapping-state.js';
-import { type ResolvedMappingOptions, resolveMappingOptions } from './options.js';
+import {
+  DEFAULT_NAMESPACE,
+  type ResolvedMappingOptions,
+  resolveMappingOptions,
+} from './options.js';
 import { PendingExports } from './pending-exports.js';
 import { cloudWatchTemporality } from './temporality.js';
 import type { CloudWatchDatum, CloudWatchMappingOptions } from './types.js';
 
 /** Options every exporter built on the mapping takes besides the mapping options. */
 export interface MappedExporterOptions extends CloudWatchMappingOptions {
+  /** CloudWatch namespace of every metric (must not start with `AWS/`). Default `ECSTaskMetrics`. */
+  namespace?: string;
   /** The reader's export interval; under 60 s datums are high resolution unless `highResolution` says otherwise. */
   exportIntervalMillis?: number;
 }
@@ -23,6 +29,7 @@ export interface MappedExporterOptions extends CloudWatchMappingOptions {
  * temporality, and the PushMetricExporter contract. A subclass only delivers the datums of one export.
  */
 export abstract class CloudWatchMappedExporter implements PushMetricExporter {
+  protected readonly namespace: string;
   protected readonly mapping: ResolvedMappingOptions;
   /** Delta state and once-only warnings of this exporter. */
   protected readonly state = new CloudWatchMappingState();
@@ -30,6 +37,7 @@ export abstract class CloudWatchMappedExporter implements PushMetricExporter {
 
   /** `overrides` are mapping options the subclass imposes (such as a smaller values limit). */
   protected constructor(options: MappedExporterOptions, overrides: CloudWatchMappingOptions = {}) {
+    this.namespace = options.namespace ?? DEFAULT_NAMESPACE;
     const exportIntervalMillis = options.exportIntervalMillis ?? 60_000;
     this.mapping = resolveMappingOptions({
       ...options,

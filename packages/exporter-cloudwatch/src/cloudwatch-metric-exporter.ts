@@ -2,7 +2,6 @@ import { CloudWatchClient } from '@aws-sdk/client-cloudwatch';
 import {
   type CloudWatchDatum,
   CloudWatchMappedExporter,
-  DEFAULT_NAMESPACE,
 } from '@ecs-task-metrics/cloudwatch-mapping';
 import { diag } from '@opentelemetry/api';
 import { type ExportResult, ExportResultCode } from '@opentelemetry/core';
@@ -17,7 +16,6 @@ import type { CloudWatchMetricExporterOptions } from './types.js';
  * rejecting those datums as invalid (those are dropped with a diagnostic; retrying cannot help).
  */
 export class CloudWatchMetricExporter extends CloudWatchMappedExporter {
-  private readonly namespace: string;
   private readonly exportTimeoutMillis: number;
   private readonly limits: { maxDatums: number; maxBytes: number; concurrency: number };
   private readonly client: CloudWatchClient;
@@ -25,7 +23,6 @@ export class CloudWatchMetricExporter extends CloudWatchMappedExporter {
 
   constructor(options: CloudWatchMetricExporterOptions = {}) {
     super(options);
-    this.namespace = options.namespace ?? DEFAULT_NAMESPACE;
     this.exportTimeoutMillis = options.exportTimeoutMillis ?? 30_000;
     this.limits = {
       maxDatums: Math.min(options.maxDatumsPerRequest ?? 1000, 1000),

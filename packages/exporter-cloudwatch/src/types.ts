@@ -1,16 +1,8 @@
 import type { CloudWatchClient, CloudWatchClientConfig } from '@aws-sdk/client-cloudwatch';
-import type { CloudWatchMappingOptions } from '@ecs-task-metrics/cloudwatch-mapping';
+import type { MappedExporterOptions } from '@ecs-task-metrics/cloudwatch-mapping';
 
 /** Options of {@link CloudWatchMetricExporter}; the mapping options are shared with the EMF exporter. */
-export interface CloudWatchMetricExporterOptions extends CloudWatchMappingOptions {
-  /** CloudWatch namespace of every metric. Default `ECSTaskMetrics`. */
-  namespace?: string;
-  /**
-   * The export interval of the `PeriodicExportingMetricReader` this exporter is used with. Under
-   * 60 s, datums are sent with `StorageResolution: 1` (high resolution) unless `highResolution`
-   * says otherwise. Default 60000.
-   */
-  exportIntervalMillis?: number;
+export interface CloudWatchMetricExporterOptions extends MappedExporterOptions {
   /** Deadline of one export, retries included; match the reader's `exportTimeoutMillis`. Default 30000. */
   exportTimeoutMillis?: number;
   /** Datums per PutMetricData request (the API allows 1000). Default 1000. */

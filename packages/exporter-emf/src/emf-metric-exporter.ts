@@ -2,7 +2,6 @@ import type { Writable } from 'node:stream';
 import {
   type CloudWatchDatum,
   CloudWatchMappedExporter,
-  DEFAULT_NAMESPACE,
 } from '@ecs-task-metrics/cloudwatch-mapping';
 import { diag } from '@opentelemetry/api';
 import { type ExportResult, ExportResultCode } from '@opentelemetry/core';
@@ -18,7 +17,6 @@ const FLUSH_TIMEOUT_MS = 30_000;
  * CloudWatch Logs, which extracts the metrics: no sidecar, no PutMetricData calls.
  */
 export class EmfMetricExporter extends CloudWatchMappedExporter {
-  private readonly namespace: string;
   private readonly maxDocumentBytes: number;
   private readonly writer: BoundedLineWriter;
 
@@ -29,7 +27,6 @@ export class EmfMetricExporter extends CloudWatchMappedExporter {
         MAX_VALUES_PER_ARRAY,
       ),
     });
-    this.namespace = options.namespace ?? DEFAULT_NAMESPACE;
     this.maxDocumentBytes = options.maxDocumentBytes ?? 16_000;
     const stream: Writable = options.stream ?? process.stdout;
     this.writer = new BoundedLineWriter(stream, options.maxBufferedBytes ?? 1024 * 1024);

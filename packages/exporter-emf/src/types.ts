@@ -1,17 +1,10 @@
 import type { Writable } from 'node:stream';
-import type { CloudWatchMappingOptions } from '@ecs-task-metrics/cloudwatch-mapping';
+import type { MappedExporterOptions } from '@ecs-task-metrics/cloudwatch-mapping';
 
 /** Options of {@link EmfMetricExporter}; the mapping options are shared with the PutMetricData exporter. */
-export interface EmfMetricExporterOptions extends CloudWatchMappingOptions {
-  /** CloudWatch namespace of every metric. Default `ECSTaskMetrics`. */
-  namespace?: string;
+export interface EmfMetricExporterOptions extends MappedExporterOptions {
   /** Where the EMF lines go. Default `process.stdout` (read when the exporter is created). */
   stream?: Writable;
-  /**
-   * The export interval of the reader; under 60 s metrics are declared `StorageResolution: 1`
-   * unless `highResolution` says otherwise. Default 60000.
-   */
-  exportIntervalMillis?: number;
   /**
    * Bytes the stream may hold unwritten before new documents are dropped (and counted) instead of
    * queued. Default 1 MiB.
