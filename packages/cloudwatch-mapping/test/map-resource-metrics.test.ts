@@ -2,7 +2,7 @@ import { type DiagLogger, DiagLogLevel, diag } from '@opentelemetry/api';
 import { hrTimeToMilliseconds } from '@opentelemetry/core';
 import { AggregationTemporality, AggregationType } from '@opentelemetry/sdk-metrics';
 import { afterEach, describe, expect, it, vi } from 'vitest';
-import { ECS_RESOURCE, testMeterProvider } from '../../../test/support/meter.js';
+import { ECS_RESOURCE, SDK_MAJORS, testMeterProvider } from '../../../test/support/meter.js';
 import {
   CLOUDWATCH_MAX_MAGNITUDE,
   type CloudWatchDatum,
@@ -29,11 +29,11 @@ const dims = (d: CloudWatchDatum) => Object.fromEntries(d.Dimensions.map((x) => 
 const byName = (datums: CloudWatchDatum[], name: string) =>
   datums.filter((d) => d.MetricName === name);
 
-describe('mapResourceMetrics', () => {
+describe.each(SDK_MAJORS)('mapResourceMetrics, $sdk', ({ major }) => {
   afterEach(() => diag.disable());
 
   it('maps a gauge to Value with the point end time, CloudWatch unit and renamed dimensions', async () => {
-    const { meter, reader } = testMeterProvider(DELTA);
+    const { meter, reader } = testMeterProvider(DELTA, { major });
     const gauge = meter.createGauge('container.memory.usage', { unit: 'By' });
     gauge.record(123_456_789, { 'container.name': 'app', 'container.id': 'abc123' });
     const rm = await reader.collectNow();
@@ -55,7 +55,7 @@ describe('mapResourceMetrics', () => {
   });
 
   it('adds container id and task id only when high-cardinality dimensions are asked for', async () => {
-    const { meter, reader } = testMeterProvider(DELTA);
+    const { meter, reader } = testMeterProvider(DELTA, { major });
     meter.createGauge('g').record(1, { 'container.id': 'abc123' });
     const [datum] = mapper({ highCardinalityDimensions: true }).map(await reader.collectNow());
     const taskId = ECS_RESOURCE['aws.ecs.task.arn'].split('/').pop();
@@ -79,7 +79,7 @@ describe('mapResourceMetrics', () => {
 
   it('treats a cumulative counter that goes down as reset: the new value, never a negative delta', async () => {
     const observed = [100, 150, 30, 45];
-    const { meter, reader } = testMeterProvider(CUMULATIVE);
+    const { meter, reader } = testMeterProvider(CUMULATIVE, { major });
     let next = 0;
     meter
       .createObservableCounter('container.network.io', { unit: 'By' })
@@ -98,7 +98,7 @@ describe('mapResourceMetrics', () => {
   });
 
   it('sends non-monotonic cumulative sums (up-down counters) as their current level', async () => {
-    const { meter, reader } = testMeterProvider(CUMULATIVE);
+    const { meter, reader } = testMeterProvider(CUMULATIVE, { major });
     const upDown = meter.createUpDownCounter('queue.depth');
     const m = mapper();
     upDown.add(10);
@@ -116,7 +116,7 @@ describe('mapResourceMetrics', () => {
       verbose: vi.fn(),
     };
     diag.setLogger(logger, DiagLogLevel.WARN);
-    const { meter, reader } = testMeterProvider(DELTA);
+    const { meter, reader } = testMeterProvider(DELTA, { major });
     const gauge = meter.createGauge('ratio');
     gauge.record(Number.NaN, { k: 'nan' });
     gauge.record(Number.POSITIVE_INFINITY, { k: 'inf' });
@@ -128,7 +128,7 @@ describe('mapResourceMetrics', () => {
   });
 
   it('clamps finite values outside CloudWatch range to +-2^360 and tiny ones to 0', async () => {
-    const { meter, reader } = testMeterProvider(DELTA);
+    const { meter, reader } = testMeterProvider(DELTA, { major });
     const gauge = meter.createGauge('extreme');
     const inputs = [Number.MAX_VALUE, -Number.MAX_VALUE, 2 ** -400, 42];
     for (const [i, v] of inputs.entries()) gauge.record(v, { i: String(i) });
@@ -141,7 +141,7 @@ describe('mapResourceMetrics', () => {
   });
 
   it('scales utilizations to Percent only when asked', async () => {
-    const { meter, reader } = testMeterProvider(DELTA);
+    const { meter, reader } = testMeterProvider(DELTA, { major });
     meter.createGauge('container.cpu.utilization', { unit: '1' }).record(0.375);
     meter.createGauge('container.cpu.usage', { unit: '{cpu}' }).record(0.375);
     const rm = await reader.collectNow();
@@ -159,7 +159,7 @@ describe('mapResourceMetrics', () => {
   });
 
   it('sets StorageResolution 1 only for high resolution', async () => {
-    const { meter, reader } = testMeterProvider(DELTA);
+    const { meter, reader } = testMeterProvider(DELTA, { major });
     meter.createGauge('g').record(1);
     const rm = await reader.collectNow();
     expect(mapper().map(rm)[0]!.StorageResolution).toBeUndefined();
@@ -167,7 +167,7 @@ describe('mapResourceMetrics', () => {
   });
 
   it('emits roll-up dimension sets only when configured and applicable', async () => {
-    const { meter, reader } = testMeterProvider(DELTA);
+    const { meter, reader } = testMeterProvider(DELTA, { major });
     meter.createGauge('g').record(3, { 'container.name': 'app' });
     const rm = await reader.collectNow();
     expect(mapper().map(rm)).toHaveLength(1);
@@ -182,7 +182,7 @@ describe('mapResourceMetrics', () => {
   });
 
   it('keeps at most 30 dimensions, sanitized, and drops empty values', async () => {
-    const { meter, reader } = testMeterProvider(DELTA, { resource: {} });
+    const { meter, reader } = testMeterProvider(DELTA, { major, resource: {} });
     const attributes: Record<string, string> = { empty: '', blank: '   ', ünïcode: 'välue' };
     for (let i = 0; i < 40; i++) attributes[`k${String(i).padStart(2, '0')}`] = 'x'.repeat(2000);
     meter.createGauge('wide').record(1, attributes);
@@ -197,7 +197,7 @@ describe('mapResourceMetrics', () => {
   });
 
   it('maps an explicit histogram to exact statistics plus bucket values and counts', async () => {
-    const { meter, reader } = testMeterProvider(DELTA);
+    const { meter, reader } = testMeterProvider(DELTA, { major });
     const boundaries = [0, 10, 100];
     const histogram = meter.createHistogram('latency', {
       unit: 'ms',
@@ -227,6 +227,7 @@ describe('mapResourceMetrics', () => {
 
   it('splits an exponential histogram over 150 values into datums whose statistics add up', async () => {
     const { meter, reader } = testMeterProvider(DELTA, {
+      major,
       views: [
         {
           instrumentName: 'spread',
@@ -271,7 +272,7 @@ describe('mapResourceMetrics', () => {
   });
 
   it('differences cumulative histograms per export', async () => {
-    const { meter, reader } = testMeterProvider(CUMULATIVE);
+    const { meter, reader } = testMeterProvider(CUMULATIVE, { major });
     const histogram = meter.createHistogram('h', { advice: { explicitBucketBoundaries: [10] } });
     const m = mapper();
     histogram.record(1);
@@ -290,6 +291,7 @@ describe('mapResourceMetrics', () => {
 
   it('differences cumulative exponential histograms, across a change of scale', async () => {
     const { meter, reader } = testMeterProvider(CUMULATIVE, {
+      major,
       views: [
         {
           instrumentName: 'e',
@@ -310,21 +312,21 @@ describe('mapResourceMetrics', () => {
   });
 
   it('forgets series not seen for ten collections', async () => {
-    const { meter, reader } = testMeterProvider(CUMULATIVE);
+    const { meter, reader } = testMeterProvider(CUMULATIVE, { major });
     const counter = meter.createCounter('c');
     const m = mapper();
     counter.add(1, { id: 'gone' });
     m.map(await reader.collectNow());
     expect(m.state.size).toBe(1);
-    const { reader: emptyReader } = testMeterProvider(CUMULATIVE);
+    const { reader: emptyReader } = testMeterProvider(CUMULATIVE, { major });
     for (let i = 0; i < 11; i++) m.map(await emptyReader.collectNow());
     expect(m.state.size).toBe(0);
   });
 });
 
-describe('container-insights preset', () => {
+describe.each(SDK_MAJORS)('container-insights preset, $sdk', ({ major }) => {
   it('renames and rescales every preset metric as its table row says', async () => {
-    const { meter, reader } = testMeterProvider(DELTA);
+    const { meter, reader } = testMeterProvider(DELTA, { major });
     const rows = listMetricNameRules('container-insights');
     const input = 3 * 1024 ** 3; // a value that divides evenly in every unit
     for (const name of new Set(rows.map((r) => r.metric))) {
@@ -360,7 +362,7 @@ describe('container-insights preset', () => {
   });
 
   it('maps the examples of the issue: MemoryUtilized in Megabytes, CpuUtilized in CPU units', async () => {
-    const { meter, reader } = testMeterProvider(DELTA);
+    const { meter, reader } = testMeterProvider(DELTA, { major });
     meter.createGauge('aws.ecs.task.memory.working_set', { unit: 'By' }).record(512 * 1024 * 1024);
     meter.createGauge('aws.ecs.task.cpu.usage', { unit: '{cpu}' }).record(0.25);
     const datums = mapper({ metricNames: 'container-insights' }).map(await reader.collectNow());
@@ -369,7 +371,7 @@ describe('container-insights preset', () => {
   });
 
   it('keeps the OpenTelemetry name of metrics the preset does not know', async () => {
-    const { meter, reader } = testMeterProvider(DELTA);
+    const { meter, reader } = testMeterProvider(DELTA, { major });
     meter.createGauge('container.memory.usage', { unit: 'By' }).record(1);
     const datums = mapper({ metricNames: 'container-insights' }).map(await reader.collectNow());
     expect(datums[0]!.MetricName).toBe('container.memory.usage');

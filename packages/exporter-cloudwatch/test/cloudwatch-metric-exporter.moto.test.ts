@@ -13,7 +13,7 @@ import { AggregationTemporality, type Histogram } from '@opentelemetry/sdk-metri
 import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, it, vi } from 'vitest';
 import { exportOnce } from '../../../test/support/export.js';
 import type { FaultProxy } from '../../../test/support/fault-proxy.js';
-import { ECS_RESOURCE, testMeterProvider } from '../../../test/support/meter.js';
+import { ECS_RESOURCE, SDK_MAJORS, testMeterProvider } from '../../../test/support/meter.js';
 import {
   hasMotoServer,
   MOTO_SKIP_REASON,
@@ -107,73 +107,76 @@ describe.skipIf(!motoPresent)('CloudWatchMetricExporter against moto', () => {
       .filter((r) => r.outcome === 'forwarded')
       .map((r) => JSON.parse(r.body));
 
-  it('delivers gauge, counter and histogram with exact values, units and dimensions', async () => {
-    const { meter, reader: metricReader } = testMeterProvider(DELTA);
-    const memory = 734_003_200;
-    meter
-      .createGauge('container.memory.usage', { unit: 'By' })
-      .record(memory, { 'container.name': 'app', 'container.id': 'c0ffee' });
-    const transmitted = [1200, 800];
-    const network = meter.createCounter('aws.ecs.task.network.io', { unit: 'By' });
-    network.add(transmitted[0]!, { 'network.io.direction': 'transmit' });
-    network.add(transmitted[1]!, { 'network.io.direction': 'transmit' });
-    const boundaries = [0, 10, 100];
-    const latency = meter.createHistogram('http.server.duration', {
-      unit: 'ms',
-      advice: { explicitBucketBoundaries: boundaries },
-    });
-    const samples = [3, 4, 50, 70, 250];
-    for (const s of samples) latency.record(s);
-    const rm = await metricReader.collectNow();
+  it.each(SDK_MAJORS)(
+    'delivers gauge, counter and histogram with exact values, units and dimensions ($sdk)',
+    async ({ major }) => {
+      const { meter, reader: metricReader } = testMeterProvider(DELTA, { major });
+      const memory = 734_003_200;
+      meter
+        .createGauge('container.memory.usage', { unit: 'By' })
+        .record(memory, { 'container.name': 'app', 'container.id': 'c0ffee' });
+      const transmitted = [1200, 800];
+      const network = meter.createCounter('aws.ecs.task.network.io', { unit: 'By' });
+      network.add(transmitted[0]!, { 'network.io.direction': 'transmit' });
+      network.add(transmitted[1]!, { 'network.io.direction': 'transmit' });
+      const boundaries = [0, 10, 100];
+      const latency = meter.createHistogram('http.server.duration', {
+        unit: 'ms',
+        advice: { explicitBucketBoundaries: boundaries },
+      });
+      const samples = [3, 4, 50, 70, 250];
+      for (const s of samples) latency.record(s);
+      const rm = await metricReader.collectNow();
 
-    const result = await exportOnce(exporter(), rm);
-    expect(result.code).toBe(ExportResultCode.SUCCESS);
+      const result = await exportOnce(exporter(), rm);
+      expect(result.code).toBe(ExportResultCode.SUCCESS);
 
-    const gauge = await statistics('container.memory.usage', [
-      ...TASK_DIMENSIONS,
-      { Name: 'ContainerName', Value: 'app' },
-    ]);
-    expect(gauge).toMatchObject({ Maximum: memory, SampleCount: 1, Unit: 'Bytes' });
+      const gauge = await statistics('container.memory.usage', [
+        ...TASK_DIMENSIONS,
+        { Name: 'ContainerName', Value: 'app' },
+      ]);
+      expect(gauge).toMatchObject({ Maximum: memory, SampleCount: 1, Unit: 'Bytes' });
 
-    const counter = await statistics('aws.ecs.task.network.io', [
-      ...TASK_DIMENSIONS,
-      { Name: 'network.io.direction', Value: 'transmit' },
-    ]);
-    expect(counter).toMatchObject({ Sum: transmitted[0]! + transmitted[1]!, Unit: 'Bytes' });
+      const counter = await statistics('aws.ecs.task.network.io', [
+        ...TASK_DIMENSIONS,
+        { Name: 'network.io.direction', Value: 'transmit' },
+      ]);
+      expect(counter).toMatchObject({ Sum: transmitted[0]! + transmitted[1]!, Unit: 'Bytes' });
 
-    // Exact statistics travel in StatisticValues (what CloudWatch stores) ...
-    const histogramDatum = sentBodies()
-      .flatMap((b) => b.MetricData)
-      .find((d: { MetricName: string }) => d.MetricName === 'http.server.duration');
-    expect(histogramDatum.StatisticValues).toEqual({
-      SampleCount: samples.length,
-      Sum: samples.reduce((a, b) => a + b, 0),
-      Minimum: Math.min(...samples),
-      Maximum: Math.max(...samples),
-    });
-    // ... while moto computes statistics from Values/Counts: the bucket representatives.
-    const point = rm.scopeMetrics[0]!.metrics.find(
-      (m) => m.descriptor.name === 'http.server.duration',
-    )!.dataPoints[0]!.value as Histogram;
-    const expected = fromExplicitHistogram(point)!;
-    const histogram = await statistics('http.server.duration', TASK_DIMENSIONS);
-    expect(histogram).toMatchObject({
-      SampleCount: samples.length,
-      Sum: expected.values.reduce((a, v, i) => a + v * expected.counts[i]!, 0),
-      Minimum: expected.values[0],
-      Maximum: expected.values.at(-1),
-      Unit: 'Milliseconds',
-    });
+      // Exact statistics travel in StatisticValues (what CloudWatch stores) ...
+      const histogramDatum = sentBodies()
+        .flatMap((b) => b.MetricData)
+        .find((d: { MetricName: string }) => d.MetricName === 'http.server.duration');
+      expect(histogramDatum.StatisticValues).toEqual({
+        SampleCount: samples.length,
+        Sum: samples.reduce((a, b) => a + b, 0),
+        Minimum: Math.min(...samples),
+        Maximum: Math.max(...samples),
+      });
+      // ... while moto computes statistics from Values/Counts: the bucket representatives.
+      const point = rm.scopeMetrics[0]!.metrics.find(
+        (m) => m.descriptor.name === 'http.server.duration',
+      )!.dataPoints[0]!.value as Histogram;
+      const expected = fromExplicitHistogram(point)!;
+      const histogram = await statistics('http.server.duration', TASK_DIMENSIONS);
+      expect(histogram).toMatchObject({
+        SampleCount: samples.length,
+        Sum: expected.values.reduce((a, v, i) => a + v * expected.counts[i]!, 0),
+        Minimum: expected.values[0],
+        Maximum: expected.values.at(-1),
+        Unit: 'Milliseconds',
+      });
 
-    // Dimensions: the task's cluster and family, point attributes; never the container id.
-    const listed = await listMetrics();
-    for (const metric of listed) {
-      const names = metric.Dimensions!.map((d) => d.Name);
-      expect(names).toEqual(expect.arrayContaining(['ClusterName', 'TaskDefinitionFamily']));
-      expect(names).not.toContain('ContainerId');
-    }
-    expect(listed).toHaveLength(3);
-  });
+      // Dimensions: the task's cluster and family, point attributes; never the container id.
+      const listed = await listMetrics();
+      for (const metric of listed) {
+        const names = metric.Dimensions!.map((d) => d.Name);
+        expect(names).toEqual(expect.arrayContaining(['ClusterName', 'TaskDefinitionFamily']));
+        expect(names).not.toContain('ContainerId');
+      }
+      expect(listed).toHaveLength(3);
+    },
+  );
 
   async function manyGauges(count: number, pad = 0) {
     const { meter, reader: metricReader } = testMeterProvider(DELTA, { resource: {} });

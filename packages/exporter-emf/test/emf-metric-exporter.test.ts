@@ -4,7 +4,12 @@ import { ExportResultCode } from '@opentelemetry/core';
 import { AggregationTemporality, AggregationType } from '@opentelemetry/sdk-metrics';
 import { describe, expect, it } from 'vitest';
 import { exportOnce } from '../../../test/support/export.js';
-import { ECS_RESOURCE, testMeterProvider } from '../../../test/support/meter.js';
+import {
+  ECS_RESOURCE,
+  SDK_MAJORS,
+  type SdkMajor,
+  testMeterProvider,
+} from '../../../test/support/meter.js';
 import { EmfMetricExporter, type EmfMetricExporterOptions } from '../src/index.js';
 import { emfProblems, extractMetrics } from './emf-validation.js';
 
@@ -21,8 +26,9 @@ function capture(options: EmfMetricExporterOptions = {}) {
 }
 
 /** A collection that exercises every limit: many metrics, wide attributes, big histograms. */
-async function richCollection() {
+async function richCollection(major: SdkMajor = 3) {
   const { meter, reader } = testMeterProvider(DELTA, {
+    major,
     views: [
       {
         instrumentName: 'spread',
@@ -45,17 +51,20 @@ async function richCollection() {
 }
 
 describe('EmfMetricExporter', () => {
-  it('writes only documents that pass the EMF schema and the cross-field rules', async () => {
-    const { exporter, lines } = capture();
-    const result = await exportOnce(exporter, await richCollection());
-    expect(result.code).toBe(ExportResultCode.SUCCESS);
-    expect(lines().length).toBeGreaterThan(3);
-    for (const line of lines()) {
-      expect(emfProblems(line)).toEqual([]);
-      // The default limit keeps lines whole through the container runtime's 16 KiB line buffer.
-      expect(Buffer.byteLength(line)).toBeLessThanOrEqual(16_000);
-    }
-  });
+  it.each(SDK_MAJORS)(
+    'writes only documents that pass the EMF schema and the cross-field rules ($sdk)',
+    async ({ major }) => {
+      const { exporter, lines } = capture();
+      const result = await exportOnce(exporter, await richCollection(major));
+      expect(result.code).toBe(ExportResultCode.SUCCESS);
+      expect(lines().length).toBeGreaterThan(3);
+      for (const line of lines()) {
+        expect(emfProblems(line)).toEqual([]);
+        // The default limit keeps lines whole through the container runtime's 16 KiB line buffer.
+        expect(Buffer.byteLength(line)).toBeLessThanOrEqual(16_000);
+      }
+    },
+  );
 
   it('keeps every EMF limit by splitting, and loses no metric', async () => {
     const { exporter, lines } = capture();
