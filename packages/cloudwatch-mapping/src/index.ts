@@ -31,7 +31,6 @@ export {
   type ResolvedMappingOptions,
   resolveMappingOptions,
 } from './options.js';
-export { PendingExports } from './pending-exports.js';
 export { cloudWatchTemporality } from './temporality.js';
 export type {
   CloudWatchDatum,
