@@ -15,6 +15,7 @@ import {
   groupIntoDocuments,
   serializeDocuments,
 } from '@ecs-task-metrics/exporter-emf';
+import { semconv } from '@ecs-task-metrics/instrumentation';
 import { resourceFromAttributes } from '@opentelemetry/resources';
 import {
   AggregationTemporality,
@@ -32,8 +33,8 @@ const SMALL_TASK_CONTAINERS = 3;
 const NAMESPACE = 'ECSTaskMetrics';
 
 /**
- * One collection shaped like the instrumentation's, scaled up: per container 11 gauges, 3 counter
- * series, 1 latency histogram; plus the task metrics.
+ * One collection shaped like the instrumentation's: per container its gauges, CPU time, disk and
+ * network counters and an app latency histogram; per task the task gauges and network counters.
  */
 async function collection(containers: number): Promise<ResourceMetrics> {
   const memory = new InMemoryMetricExporter(AggregationTemporality.DELTA);
@@ -50,28 +51,35 @@ async function collection(containers: number): Promise<ResourceMetrics> {
     readers: [reader],
   });
   const meter = provider.getMeter('bench');
-  const gauges = [
-    'container.memory.usage',
-    'container.memory.working_set',
-    'container.memory.usage.max',
-    'container.memory.limit',
-    'container.memory.utilization',
-    'container.cpu.usage',
-    'container.cpu.utilization',
-    'container.uptime',
-    'aws.ecs.task.memory.working_set',
-    'aws.ecs.task.cpu.usage',
-    'aws.ecs.task.memory.limit',
-  ].map((name) => meter.createGauge(name, { unit: 'By' }));
-  const disk = meter.createCounter('container.disk.io', { unit: 'By' });
-  const network = meter.createCounter('container.network.io', { unit: 'By' });
+  // The instrumentation's own metric names: gauges, except the I/O and CPU-time counters.
+  const counters = new Set([
+    semconv.METRIC_CONTAINER_CPU_TIME,
+    semconv.METRIC_CONTAINER_DISK_IO,
+    semconv.METRIC_CONTAINER_NETWORK_IO,
+    semconv.METRIC_TASK_NETWORK_IO,
+  ]);
+  const names = Object.entries(semconv)
+    .filter(([key, name]) => key.startsWith('METRIC_') && !counters.has(name))
+    .map(([, name]) => name);
+  const gauge = (prefix: string) =>
+    names.filter((n) => n.startsWith(prefix)).map((n) => meter.createGauge(n, { unit: 'By' }));
+  const containerGauges = gauge('container.');
+  const taskGauges = gauge('aws.ecs.task.');
+  const cpuTime = meter.createCounter(semconv.METRIC_CONTAINER_CPU_TIME, { unit: 's' });
+  const disk = meter.createCounter(semconv.METRIC_CONTAINER_DISK_IO, { unit: 'By' });
+  const network = meter.createCounter(semconv.METRIC_CONTAINER_NETWORK_IO, { unit: 'By' });
+  const taskNetwork = meter.createCounter(semconv.METRIC_TASK_NETWORK_IO, { unit: 'By' });
   const latency = meter.createHistogram('http.server.request.duration', { unit: 's' });
+  for (const [i, g] of taskGauges.entries()) g.record(1e9 + i);
+  taskNetwork.add(1e6, { 'network.io.direction': 'receive' });
+  taskNetwork.add(2e6, { 'network.io.direction': 'transmit' });
   for (let c = 0; c < containers; c++) {
     const container = {
       'container.name': `container-${c}`,
       'container.id': `${c}`.padStart(64, 'f'),
     };
-    for (const [i, gauge] of gauges.entries()) gauge.record(1e6 * (c + 1) + i, container);
+    for (const [i, g] of containerGauges.entries()) g.record(1e6 * (c + 1) + i, container);
+    cpuTime.add(12.5 * c, container);
     disk.add(4096 * c, { ...container, 'disk.io.direction': 'read' });
     disk.add(8192 * c, { ...container, 'disk.io.direction': 'write' });
     network.add(1500 * c, { ...container, 'network.io.direction': 'receive' });
