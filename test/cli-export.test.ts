@@ -2,8 +2,8 @@ import { readFileSync } from 'node:fs';
 import { CloudWatchClient, GetMetricStatisticsCommand } from '@aws-sdk/client-cloudwatch';
 import { startTmdsEmulator, type TmdsEmulator } from '@ecs-task-metrics/tmds-emulator';
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
-import { emfProblems, extractMetrics } from '../packages/exporter-emf/test/emf-validation.js';
 import { runCli as cli } from './helpers.js';
+import { emfProblems, extractMetrics } from './support/emf-validation.js';
 import type { FaultProxy } from './support/fault-proxy.js';
 import {
   hasMotoServer,

@@ -5,7 +5,7 @@ import { EmfMetricExporter } from '@ecs-task-metrics/exporter-emf';
 import { ExportResultCode } from '@opentelemetry/core';
 import { AggregationTemporality, AggregationType } from '@opentelemetry/sdk-metrics';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { extractMetrics } from '../packages/exporter-emf/test/emf-validation.js';
+import { extractMetrics } from './support/emf-validation.js';
 import { exportOnce } from './support/export.js';
 import type { FaultProxy } from './support/fault-proxy.js';
 import { testMeterProvider } from './support/meter.js';

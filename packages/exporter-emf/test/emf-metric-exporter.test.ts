@@ -3,6 +3,7 @@ import * as v2 from '@ecs-task-metrics/test-sdk-metrics-v2';
 import { ExportResultCode } from '@opentelemetry/core';
 import { AggregationTemporality, AggregationType } from '@opentelemetry/sdk-metrics';
 import { describe, expect, it } from 'vitest';
+import { emfProblems, extractMetrics } from '../../../test/support/emf-validation.js';
 import { exportOnce } from '../../../test/support/export.js';
 import {
   ECS_RESOURCE,
@@ -11,7 +12,6 @@ import {
   testMeterProvider,
 } from '../../../test/support/meter.js';
 import { EmfMetricExporter, type EmfMetricExporterOptions } from '../src/index.js';
-import { emfProblems, extractMetrics } from './emf-validation.js';
 
 const { DELTA } = AggregationTemporality;
 

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { emfProblems, extractMetrics } from './emf-validation.js';
+import { emfProblems, extractMetrics } from '../../../test/support/emf-validation.js';
 
 const valid = {
   _aws: {

@@ -19,16 +19,20 @@ interface Directive {
   Metrics: { Name: string; Unit?: string; StorageResolution?: number }[];
 }
 
+/** The units CloudWatch accepts (MetricDatum.Unit), from the schema. */
+export const CLOUDWATCH_UNITS: readonly string[] =
+  EMF_SCHEMA.definitions.metricDefinition.properties.Unit.enum;
+
 /**
- * Every problem of one EMF line: not one JSON object, the schema, and the rules between fields a
+ * Every problem of one EMF line (or its parsed document): not one JSON object, the schema, and the rules between fields a
  * schema cannot express (each metric named in a directive is a valid metric value at the root,
  * each dimension key a string at the root, no member both, names unique within a directive,
  * Values and Counts of the same length).
  */
-export function emfProblems(line: string): string[] {
+export function emfProblems(lineOrDocument: string | unknown): string[] {
   let document: Json;
   try {
-    document = JSON.parse(line);
+    document = typeof lineOrDocument === 'string' ? JSON.parse(lineOrDocument) : lineOrDocument;
   } catch (error) {
     return [`not JSON: ${(error as Error).message}`];
   }
