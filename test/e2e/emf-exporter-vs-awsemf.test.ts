@@ -15,20 +15,14 @@ import {
   type PushMetricExporter,
 } from '@opentelemetry/sdk-metrics';
 import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
-import { locateCollectorBuild } from '../../collector/locate.ts';
 import { type ExtractedMetric, extractMetrics } from '../support/emf-validation.js';
-import { logsClient, readLogMessages, TEST_AWS_ENV } from './support/cloudwatch-logs.js';
-import { type CollectorProcess, startCollector } from './support/collector-process.js';
+import { logsClient, readLogMessages } from './support/cloudwatch-logs.js';
+import { type CollectorProcess, startShippedCollector } from './support/collector-process.js';
 import type { EmfEvent } from './support/emf.js';
-import { freePort } from './support/free-port.js';
 import { type MotoServer, startMoto } from './support/moto.js';
 import { E2E_SKIP_VARIABLE } from './support/prerequisites.js';
 import { taskIdentity } from './support/scenarios.js';
-import {
-  declarationsFor,
-  readShippedEmfConfig,
-  SHIPPED_CONFIG_PATH,
-} from './support/shipped-config.js';
+import { declarationsFor, readShippedEmfConfig } from './support/shipped-config.js';
 import { waitFor } from './support/wait-for.js';
 
 // Bridge mode: per-container network counters and disk counters with two directions each.
@@ -68,22 +62,12 @@ describe.skipIf(process.env[E2E_SKIP_VARIABLE])(
 
     beforeAll(async () => {
       moto = await startMoto();
-      const otlpHttpPort = await freePort();
-      collector = await startCollector({
-        binaryPath: locateCollectorBuild().binaryPath,
-        configPath: SHIPPED_CONFIG_PATH,
-        env: {
-          ...TEST_AWS_ENV,
-          AWS_ENDPOINT_URL_CLOUDWATCH_LOGS: moto.endpoint,
-          ECS_TASK_METRICS_OTLP_HTTP_ENDPOINT: `127.0.0.1:${otlpHttpPort}`,
-          ECS_TASK_METRICS_OTLP_GRPC_ENDPOINT: `127.0.0.1:${await freePort()}`,
-        },
-        healthCheckVariable: 'ECS_TASK_METRICS_HEALTH_CHECK_ENDPOINT',
-      });
+      const shipped = await startShippedCollector(moto.endpoint);
+      collector = shipped.collector;
 
       const emulator = await startTmdsEmulator({ scenario: SCENARIO });
       vi.stubEnv('ECS_CONTAINER_METADATA_URI_V4', emulator.url);
-      vi.stubEnv('OTEL_EXPORTER_OTLP_ENDPOINT', `http://127.0.0.1:${otlpHttpPort}`);
+      vi.stubEnv('OTEL_EXPORTER_OTLP_ENDPOINT', shipped.otlpHttpEndpoint);
       const lines = new PassThrough();
       const chunks: Buffer[] = [];
       lines.on('data', (chunk: Buffer) => chunks.push(chunk));
