@@ -10,7 +10,6 @@ import { startTmdsEmulator, type TmdsEmulator } from '@ecs-task-metrics/tmds-emu
 import { resourceFromAttributes } from '@opentelemetry/resources';
 import {
   AggregationTemporality,
-  DataPointType,
   InMemoryMetricExporter,
   MeterProvider,
   PeriodicExportingMetricReader,
@@ -101,45 +100,61 @@ describe.skipIf(!motoPresent)(
       await provider.shutdown();
       expect(emulator.requestCount('/task/stats')).toBe(1);
 
-      const [collected] = memory.getMetrics();
+      // Every point of every export (shutdown exports once more: levels such as up-down counters again),
+      // grouped by metric and attributes: CloudWatch aggregates them as samples of one metric.
+      const exported = new Map<
+        string,
+        { name: string; unit: string; attributes: Record<string, unknown>; values: number[] }
+      >();
+      for (const metric of memory
+        .getMetrics()
+        .flatMap((rm) => rm.scopeMetrics.flatMap((s) => s.metrics))) {
+        for (const point of metric.dataPoints) {
+          const key = JSON.stringify([metric.descriptor.name, point.attributes]);
+          const entry = exported.get(key) ?? {
+            name: metric.descriptor.name,
+            unit: metric.descriptor.unit,
+            attributes: point.attributes,
+            values: [],
+          };
+          entry.values.push(point.value as number);
+          exported.set(key, entry);
+        }
+      }
       const taskDimensions: Dimension[] = [
         { Name: 'ClusterName', Value: task.Cluster.split('/').pop() },
         { Name: 'TaskDefinitionFamily', Value: task.Family },
       ];
       const now = Date.now();
       let compared = 0;
-      for (const metric of collected!.scopeMetrics.flatMap((s) => s.metrics)) {
-        for (const point of metric.dataPoints) {
-          const value = point.value as number;
-          const dimensions = [
-            ...taskDimensions,
-            ...Object.entries(point.attributes)
-              .filter(([key]) => key !== 'container.id')
-              .map(([key, v]) => ({ Name: RENAMES[key] ?? key, Value: String(v) })),
-          ];
-          const { Datapoints = [] } = await cloudWatch.send(
-            new GetMetricStatisticsCommand({
-              Namespace: NAMESPACE,
-              MetricName: metric.descriptor.name,
-              Dimensions: dimensions,
-              StartTime: new Date(now - 15 * 60_000),
-              EndTime: new Date(now + 15 * 60_000),
-              Period: 3600,
-              Statistics: ['SampleCount', 'Sum', 'Maximum'],
-            }),
-          );
-          const where = `${metric.descriptor.name} ${JSON.stringify(point.attributes)}`;
-          expect(Datapoints, where).toHaveLength(1);
-          const stored = Datapoints[0]!;
-          expect(stored.SampleCount, where).toBe(1);
-          // Gauges: the value; counters: the first delta of a counter is its whole value.
-          expect(
-            metric.dataPointType === DataPointType.GAUGE ? stored.Maximum : stored.Sum,
-            where,
-          ).toBe(value);
-          expect(stored.Unit, where).toBe(UNITS[metric.descriptor.unit] ?? 'None');
-          compared++;
-        }
+      for (const { name, unit, attributes, values } of exported.values()) {
+        const dimensions = [
+          ...taskDimensions,
+          ...Object.entries(attributes)
+            .filter(([key]) => key !== 'container.id')
+            .map(([key, v]) => ({ Name: RENAMES[key] ?? key, Value: String(v) })),
+        ];
+        const { Datapoints = [] } = await cloudWatch.send(
+          new GetMetricStatisticsCommand({
+            Namespace: NAMESPACE,
+            MetricName: name,
+            Dimensions: dimensions,
+            StartTime: new Date(now - 15 * 60_000),
+            EndTime: new Date(now + 15 * 60_000),
+            Period: 3600,
+            Statistics: ['SampleCount', 'Sum', 'Maximum'],
+          }),
+        );
+        const where = `${name} ${JSON.stringify(attributes)}`;
+        expect(Datapoints, where).toHaveLength(1);
+        // Gauges carry their value, counters their delta (the first delta of a counter is its whole value).
+        expect(Datapoints[0], where).toMatchObject({
+          SampleCount: values.length,
+          Sum: values.reduce((a, v) => a + v, 0),
+          Maximum: Math.max(...values),
+          Unit: UNITS[unit] ?? 'None',
+        });
+        compared++;
       }
       expect(compared).toBeGreaterThan(20);
 

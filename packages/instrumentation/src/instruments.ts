@@ -3,6 +3,7 @@
  * is optional: a value the endpoint did not give is not reported (never as 0).
  */
 import type { Attributes, BatchObservableResult, Meter, Observable } from '@opentelemetry/api';
+import { LifecycleInstruments } from './lifecycle-instruments.js';
 import * as sc from './semconv.js';
 import type { ContainerMetrics, TaskMetrics, TaskSnapshot } from './types.js';
 
@@ -218,15 +219,20 @@ function observeAll<T>(
 export class EcsInstruments {
   private readonly _container: Created<ContainerMetrics>;
   private readonly _task: Created<TaskMetrics>;
+  private readonly _lifecycle: LifecycleInstruments;
 
   constructor(meter: Meter) {
     this._container = create(meter, CONTAINER_INSTRUMENTS);
     this._task = create(meter, TASK_INSTRUMENTS);
+    this._lifecycle = new LifecycleInstruments(meter);
   }
 
   /** Every instrument, for `addBatchObservableCallback`. */
   get all(): Observable[] {
-    return [...this._container, ...this._task].map((c) => c.instrument);
+    return [
+      ...[...this._container, ...this._task].map((c) => c.instrument),
+      ...this._lifecycle.observables,
+    ];
   }
 
   /** Observes one snapshot. */
@@ -236,5 +242,6 @@ export class EcsInstruments {
       observeAll(result, this._container, c, attributes);
     }
     observeAll(result, this._task, snapshot.task, {});
+    if (snapshot.lifecycle) this._lifecycle.observe(result, snapshot.lifecycle);
   }
 }
