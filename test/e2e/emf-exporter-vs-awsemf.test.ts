@@ -142,7 +142,8 @@ describe.skipIf(process.env[E2E_SKIP_VARIABLE])(
         );
         fromCollector = messages
           .map((message) => JSON.parse(message) as EmfEvent)
-          .filter((event) => event.OTelLib === PACKAGE_NAME)
+          // Events without _aws carry values awsemf does not extract as metrics.
+          .filter((event) => event.OTelLib === PACKAGE_NAME && event._aws !== undefined)
           .flatMap((event) => extractMetrics(JSON.stringify(event)))
           .map((m) => ({
             ...m,
