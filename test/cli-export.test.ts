@@ -1,5 +1,5 @@
 import { readFileSync } from 'node:fs';
-import { CloudWatchClient, GetMetricStatisticsCommand } from '@aws-sdk/client-cloudwatch';
+import { CloudWatchClient } from '@aws-sdk/client-cloudwatch';
 import { startTmdsEmulator, type TmdsEmulator } from '@ecs-task-metrics/tmds-emulator';
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
 import { runCli as cli } from './helpers.js';
@@ -9,6 +9,7 @@ import {
   hasMotoServer,
   MOTO_SKIP_REASON,
   type Moto,
+  metricStatistics,
   motoClientConfig,
   startMotoWithProxy,
 } from './support/moto.js';
@@ -147,23 +148,16 @@ describe.skipIf(!motoPresent)('ecs-task-metrics snapshot --exporter cloudwatch',
     expect(proxy.putMetricDataRequests()).toHaveLength(1);
     const reader = new CloudWatchClient(motoClientConfig(moto.endpoint));
     const task = fixture('task.json');
-    const now = Date.now();
     for (const [name, workingSet] of workingSets()) {
-      const { Datapoints = [] } = await reader.send(
-        new GetMetricStatisticsCommand({
-          Namespace: 'CliTest',
-          MetricName: 'container.memory.working_set',
-          Dimensions: [
-            { Name: 'ClusterName', Value: task.Cluster },
-            { Name: 'TaskDefinitionFamily', Value: task.Family },
-            { Name: 'ContainerName', Value: name },
-          ],
-          StartTime: new Date(now - 15 * 60_000),
-          EndTime: new Date(now + 15 * 60_000),
-          Period: 3600,
-          Statistics: ['Maximum'],
-        }),
-      );
+      const Datapoints = await metricStatistics(reader, {
+        namespace: 'CliTest',
+        metricName: 'container.memory.working_set',
+        dimensions: [
+          { Name: 'ClusterName', Value: task.Cluster },
+          { Name: 'TaskDefinitionFamily', Value: task.Family },
+          { Name: 'ContainerName', Value: name },
+        ],
+      });
       expect(
         Datapoints.map((d) => d.Maximum),
         name,

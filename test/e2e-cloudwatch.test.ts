@@ -1,9 +1,5 @@
 import { readFileSync } from 'node:fs';
-import {
-  CloudWatchClient,
-  type Dimension,
-  GetMetricStatisticsCommand,
-} from '@aws-sdk/client-cloudwatch';
+import { CloudWatchClient, type Dimension } from '@aws-sdk/client-cloudwatch';
 import { CloudWatchMetricExporter } from '@ecs-task-metrics/exporter-cloudwatch';
 import { EcsTaskMetricsInstrumentation } from '@ecs-task-metrics/instrumentation';
 import { startTmdsEmulator, type TmdsEmulator } from '@ecs-task-metrics/tmds-emulator';
@@ -21,6 +17,7 @@ import {
   hasMotoServer,
   MOTO_SKIP_REASON,
   type Moto,
+  metricStatistics,
   motoClientConfig,
   startMotoWithProxy,
 } from './support/moto.js';
@@ -125,7 +122,6 @@ describe.skipIf(!motoPresent)(
         { Name: 'ClusterName', Value: task.Cluster.split('/').pop() },
         { Name: 'TaskDefinitionFamily', Value: task.Family },
       ];
-      const now = Date.now();
       let compared = 0;
       for (const { name, unit, attributes, values } of exported.values()) {
         const dimensions = [
@@ -134,17 +130,11 @@ describe.skipIf(!motoPresent)(
             .filter(([key]) => key !== 'container.id')
             .map(([key, v]) => ({ Name: RENAMES[key] ?? key, Value: String(v) })),
         ];
-        const { Datapoints = [] } = await cloudWatch.send(
-          new GetMetricStatisticsCommand({
-            Namespace: NAMESPACE,
-            MetricName: name,
-            Dimensions: dimensions,
-            StartTime: new Date(now - 15 * 60_000),
-            EndTime: new Date(now + 15 * 60_000),
-            Period: 3600,
-            Statistics: ['SampleCount', 'Sum', 'Maximum'],
-          }),
-        );
+        const Datapoints = await metricStatistics(cloudWatch, {
+          namespace: NAMESPACE,
+          metricName: name,
+          dimensions: dimensions,
+        });
         const where = `${name} ${JSON.stringify(attributes)}`;
         expect(Datapoints, where).toHaveLength(1);
         // Gauges carry their value, counters their delta (the first delta of a counter is its whole value).
@@ -163,17 +153,11 @@ describe.skipIf(!motoPresent)(
         const s = stats[container.DockerId];
         if (!s?.memory_stats) continue;
         const workingSet = s.memory_stats.usage - s.memory_stats.stats.total_inactive_file;
-        const { Datapoints = [] } = await cloudWatch.send(
-          new GetMetricStatisticsCommand({
-            Namespace: NAMESPACE,
-            MetricName: 'container.memory.working_set',
-            Dimensions: [...taskDimensions, { Name: 'ContainerName', Value: container.Name }],
-            StartTime: new Date(now - 15 * 60_000),
-            EndTime: new Date(now + 15 * 60_000),
-            Period: 3600,
-            Statistics: ['Maximum'],
-          }),
-        );
+        const Datapoints = await metricStatistics(cloudWatch, {
+          namespace: NAMESPACE,
+          metricName: 'container.memory.working_set',
+          dimensions: [...taskDimensions, { Name: 'ContainerName', Value: container.Name }],
+        });
         expect(Datapoints[0]?.Maximum, container.Name).toBe(workingSet);
       }
     });

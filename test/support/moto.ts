@@ -1,3 +1,9 @@
+import {
+  type CloudWatchClient,
+  type Datapoint,
+  type Dimension,
+  GetMetricStatisticsCommand,
+} from '@aws-sdk/client-cloudwatch';
 import { startMoto as startMotoServer } from '../e2e/support/moto.js';
 import { findOnPath } from '../e2e/support/prerequisites.js';
 import { FaultProxy } from './fault-proxy.js';
@@ -57,4 +63,24 @@ export async function startMotoWithProxy(): Promise<{
       await moto.stop();
     },
   };
+}
+
+/** CloudWatch's statistics of one metric over the last and next 15 minutes, in one period. */
+export async function metricStatistics(
+  client: CloudWatchClient,
+  query: { namespace: string; metricName: string; dimensions: Dimension[] },
+): Promise<Datapoint[]> {
+  const now = Date.now();
+  const { Datapoints = [] } = await client.send(
+    new GetMetricStatisticsCommand({
+      Namespace: query.namespace,
+      MetricName: query.metricName,
+      Dimensions: query.dimensions,
+      StartTime: new Date(now - 15 * 60_000),
+      EndTime: new Date(now + 15 * 60_000),
+      Period: 3600,
+      Statistics: ['SampleCount', 'Sum', 'Minimum', 'Maximum'],
+    }),
+  );
+  return Datapoints;
 }

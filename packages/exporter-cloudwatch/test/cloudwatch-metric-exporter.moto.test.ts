@@ -1,7 +1,6 @@
 import {
   CloudWatchClient,
   type Dimension,
-  GetMetricStatisticsCommand,
   type Metric,
   paginateListMetrics,
 } from '@aws-sdk/client-cloudwatch';
@@ -18,6 +17,7 @@ import {
   hasMotoServer,
   MOTO_SKIP_REASON,
   type Moto,
+  metricStatistics,
   motoClientConfig,
   startMotoWithProxy,
 } from '../../../test/support/moto.js';
@@ -73,20 +73,13 @@ describe.skipIf(!motoPresent)('CloudWatchMetricExporter against moto', () => {
   }
 
   async function statistics(metricName: string, dimensions: Dimension[]) {
-    const now = Date.now();
-    const { Datapoints = [] } = await reader.send(
-      new GetMetricStatisticsCommand({
-        Namespace: NAMESPACE,
-        MetricName: metricName,
-        Dimensions: dimensions,
-        StartTime: new Date(now - 15 * 60_000),
-        EndTime: new Date(now + 15 * 60_000),
-        Period: 3600,
-        Statistics: ['SampleCount', 'Sum', 'Minimum', 'Maximum'],
-      }),
-    );
-    expect(Datapoints, metricName).toHaveLength(1);
-    return Datapoints[0]!;
+    const datapoints = await metricStatistics(reader, {
+      namespace: NAMESPACE,
+      metricName,
+      dimensions,
+    });
+    expect(datapoints, metricName).toHaveLength(1);
+    return datapoints[0]!;
   }
 
   /** Distinct metrics (name and dimensions); moto lists one entry per stored value. */
