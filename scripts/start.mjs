@@ -1,12 +1,12 @@
 // `npm start`: the example Express app on a task served by the TMDS emulator, so no AWS is needed. The emulator's
 // clock moves every few seconds, the app's own memory stands in for its container's, and the app's exporter
-// prints what it would send.
+// (EMF on stdout by default) prints what it would send.
 
 import { startLocalDemo } from '../examples/express-app/dist/local-demo.js';
 
 const env = {
   PORT: process.env.PORT ?? '3000',
-  ECS_TASK_METRICS_EXPORTER: process.env.ECS_TASK_METRICS_EXPORTER ?? 'console',
+  ECS_TASK_METRICS_EXPORTER: process.env.ECS_TASK_METRICS_EXPORTER ?? 'emf',
 };
 const scenario = process.env.ECS_TASK_METRICS_SCENARIO ?? 'fargate-2-containers';
 const everySeconds = 5;
@@ -29,8 +29,9 @@ process.stdout.write(`
                   curl ${url}/healthz
   Task            "${scenario}", served by the TMDS emulator at ${demo.emulator.url}
                   the app's own memory is reported as its container "${demo.container.name}"
-  Metrics         exporter "${env.ECS_TASK_METRICS_EXPORTER}", every ${everySeconds} s, printed below
-                  (ECS_TASK_METRICS_EXPORTER=emf npm start prints EMF lines instead)
+  Metrics         exporter "${env.ECS_TASK_METRICS_EXPORTER}" every ${everySeconds} s, printed below
+                  (emf: one JSON line per dimension set, what CloudWatch Logs would receive;
+                  ECS_TASK_METRICS_EXPORTER=console npm start for OpenTelemetry's console exporter)
   Stop            Ctrl-C (the app gets SIGTERM, as on ECS, and exports once more)
 
 `);

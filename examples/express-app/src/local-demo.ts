@@ -13,7 +13,7 @@ export interface LocalDemoOptions {
   scenario?: string;
   /** Seconds between two `advance()` of the emulator (and its amount). Default 5. */
   advanceEverySeconds?: number;
-  /** Environment of the app, over the demo's defaults (exporter `console`, 5 s interval, loopback). */
+  /** Environment of the app, over the demo's defaults (exporter `emf` on stdout, 5 s interval, loopback). */
   env?: NodeJS.ProcessEnv;
   /** Where the app's stdout and stderr go: inherit the terminal (default) or pipe them. */
   stdio?: 'inherit' | 'pipe';
@@ -26,7 +26,7 @@ export interface LocalDemo {
   url: string;
   /** The emulated container whose memory is the app's resident memory. */
   container: { id: string; name: string };
-  /** The app's exit: code and signal. */
+  /** The app's exit (once its output is closed): code and signal. */
   exited: Promise<{ code: number | null; signal: NodeJS.Signals | null }>;
   /** Stops the app (SIGTERM), waits for it, then stops the emulator. */
   close(): Promise<void>;
@@ -73,7 +73,7 @@ export async function startLocalDemo(options: LocalDemoOptions = {}): Promise<Lo
   const app = fork(SERVER, [], {
     env: {
       ...process.env,
-      ECS_TASK_METRICS_EXPORTER: 'console',
+      ECS_TASK_METRICS_EXPORTER: 'emf',
       OTEL_METRIC_EXPORT_INTERVAL: String(advanceEvery * 1000),
       HOST: '127.0.0.1',
       PORT: '0',
@@ -85,7 +85,8 @@ export async function startLocalDemo(options: LocalDemoOptions = {}): Promise<Lo
     // Its own process group: Ctrl-C reaches the host only, which stops the app with SIGTERM, as ECS does.
     detached: true,
   });
-  const exited = once(app, 'exit').then(([code, signal]) => ({
+  // 'close', not 'exit': its output has been read to the end too.
+  const exited = once(app, 'close').then(([code, signal]) => ({
     code: code as number | null,
     signal: signal as NodeJS.Signals | null,
   }));

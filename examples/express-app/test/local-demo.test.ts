@@ -1,6 +1,7 @@
 import { readFileSync } from 'node:fs';
+import { createInterface } from 'node:readline';
 import { afterEach, describe, expect, it } from 'vitest';
-import { type OtlpReceiver, startOtlpReceiver } from '../../../test/support/otlp-receiver.js';
+import { emfProblems, extractMetrics } from '../../../test/support/emf-validation.js';
 import { type LocalDemo, startLocalDemo } from '../src/local-demo.js';
 
 const SCENARIO = 'fargate-2-containers';
@@ -8,54 +9,77 @@ const FIXTURES = new URL('../../../packages/tmds-emulator/fixtures/', import.met
 const MIB = 1024 * 1024;
 
 let demo: LocalDemo | undefined;
-let receiver: OtlpReceiver | undefined;
 afterEach(async () => {
   await demo?.close();
-  await receiver?.close();
-  demo = receiver = undefined;
+  demo = undefined;
 });
 
-/** The example app forked against the emulator, exporting OTLP to the receiver every second. */
+/** The example app forked against the emulator as `npm start` runs it (EMF on stdout), exporting every second. */
 async function start() {
-  receiver = await startOtlpReceiver();
-  demo = await startLocalDemo({
+  const started = await startLocalDemo({
     scenario: SCENARIO,
     advanceEverySeconds: 1,
     stdio: 'pipe',
-    env: {
-      ECS_TASK_METRICS_EXPORTER: 'otlp',
-      OTEL_EXPORTER_OTLP_ENDPOINT: receiver.url,
-      OTEL_METRIC_EXPORT_INTERVAL: '1000',
-    },
+    env: { OTEL_METRIC_EXPORT_INTERVAL: '1000' },
   });
-  demo.app.stdout!.resume();
-  demo.app.stderr!.resume();
+  demo = started;
+  started.app.stderr!.resume();
+  // Every EMF document the app printed, and waiters for the next ones.
+  const documents: string[] = [];
+  const waiters = new Set<() => void>();
+  createInterface({ input: started.app.stdout! }).on('line', (line) => {
+    if (!line.startsWith('{"_aws"')) return;
+    documents.push(line);
+    for (const w of waiters) w();
+  });
   // Every resident-memory figure the app reported into the emulator.
   const reported: number[] = [];
-  demo.app.on('message', (m: { type: string; bytes?: number }) => {
+  started.app.on('message', (m: { type: string; bytes?: number }) => {
     if (m.type === 'rss') reported.push(m.bytes!);
   });
-  return { demo, receiver, reported };
+  const until = (predicate: () => boolean, timeoutMs = 20_000) =>
+    new Promise<void>((resolve, reject) => {
+      const check = () => {
+        if (!predicate()) return;
+        clearTimeout(timer);
+        waiters.delete(check);
+        resolve();
+      };
+      const timer = setTimeout(() => {
+        waiters.delete(check);
+        reject(
+          new Error(`no matching EMF line within ${timeoutMs} ms (${documents.length} lines)`),
+        );
+      }, timeoutMs);
+      waiters.add(check);
+      check();
+    });
+  return { demo: started, documents, reported, until };
 }
 
-describe('the example app against the TMDS emulator (child process)', () => {
-  it('POST /work/memory raises the working set of its container in the exported metrics', async () => {
-    const { demo, receiver, reported } = await start();
+/** Values of one metric of one container, from EMF documents (dimension ContainerName). */
+function containerValues(documents: string[], metric: string, container: string): number[] {
+  return documents
+    .flatMap(extractMetrics)
+    .filter(
+      (m) =>
+        m.MetricName === metric &&
+        m.Dimensions.some((d) => d.Name === 'ContainerName' && d.Value === container),
+    )
+    .map((m) => m.Value!);
+}
+
+describe('the example app against the TMDS emulator (child process, as npm start runs it)', () => {
+  it('POST /work/memory raises the working set of its container in the exported EMF', async () => {
+    const { demo, documents, reported, until } = await start();
     const stats = JSON.parse(
       readFileSync(new URL(`${SCENARIO}/task-stats.json`, FIXTURES), 'utf8'),
     );
     const inactiveFile: number = stats[demo.container.id].memory_stats.stats.inactive_file;
     const workingSets = () =>
-      receiver
-        .points()
-        .filter(
-          (p) =>
-            p.name === 'container.memory.working_set' &&
-            p.attributes['container.id'] === demo.container.id,
-        )
-        .map((p) => p.value);
+      containerValues(documents, 'container.memory.working_set', demo.container.name);
 
-    await receiver.waitFor(() => workingSets().length > 0);
+    await until(() => workingSets().length > 0);
     const before = workingSets().at(-1)!;
 
     const mb = 128;
@@ -65,23 +89,22 @@ describe('the example app against the TMDS emulator (child process)', () => {
 
     // Every page of the allocation was written, so resident memory grows by about `mb` MiB; half is a safe floor.
     const risen = (v: number) => v - before >= (mb * MIB) / 2;
-    await receiver.waitFor(() => workingSets().some(risen));
+    await until(() => workingSets().some(risen));
     const after = workingSets().find(risen)!;
     // Working set = usage - inactive_file, where usage is the app's resident memory written into the emulator.
     expect(reported).toContain(after + inactiveFile);
+    for (const line of documents) expect(emfProblems(line)).toEqual([]);
   });
 
   it('on SIGTERM the app exports a final collection before it exits, and exits normally', async () => {
-    const { demo, receiver } = await start();
-    await receiver.waitFor((points) => points.length > 0);
-    const requestsAtSignal = receiver.requests.length;
+    const { demo, documents, until } = await start();
+    await until(() => documents.length > 0);
+    const linesAtSignal = documents.length;
     demo.app.kill('SIGTERM');
     const exit = await demo.exited;
-    const requestsAtExit = receiver.requests.length;
     // The app has its own SIGTERM handler (it closes the server), so the exit is its own: code 0, no signal.
     expect(exit).toEqual({ code: 0, signal: null });
-    expect(requestsAtExit).toBeGreaterThan(requestsAtSignal);
-    const finalPoints = receiver.points().filter((p) => p.request >= requestsAtSignal);
-    expect(finalPoints.some((p) => p.name === 'aws.ecs.task.memory.working_set')).toBe(true);
+    const final = documents.slice(linesAtSignal).flatMap(extractMetrics);
+    expect(final.some((m) => m.MetricName === 'aws.ecs.task.memory.working_set')).toBe(true);
   });
 });

@@ -4,14 +4,10 @@
  * environment never makes an app fail to start); a malformed code option throws.
  */
 
+import { DEFAULT_NAMESPACE, type MetricNamePreset } from '@ecs-task-metrics/cloudwatch-mapping';
 import type { EcsTaskMetricsInstrumentationConfig } from '@ecs-task-metrics/instrumentation';
 import { diag } from '@opentelemetry/api';
-import type {
-  AddEcsTaskMetricsOptions,
-  EcsTaskMetricsOptions,
-  ExporterName,
-  MetricNamePreset,
-} from './types.js';
+import type { AddEcsTaskMetricsOptions, EcsTaskMetricsOptions, ExporterName } from './types.js';
 
 export const ENV = {
   exporter: 'ECS_TASK_METRICS_EXPORTER',
@@ -31,7 +27,7 @@ export const DEFAULTS = {
   exporter: 'otlp',
   exportIntervalMillis: 60_000,
   exportTimeoutMillis: 30_000,
-  namespace: 'ECSTaskMetrics',
+  namespace: DEFAULT_NAMESPACE,
   metricNames: 'opentelemetry',
   shutdownSignals: ['SIGTERM', 'SIGINT'],
   shutdownTimeoutMillis: 10_000,

@@ -13,26 +13,21 @@ export const EXPORTER_PACKAGES = {
   emf: '@ecs-task-metrics/exporter-emf',
 } as const;
 
-type ExporterModule = Record<string, unknown>;
-
-async function importExporterPackage(
-  name: keyof typeof EXPORTER_PACKAGES,
-): Promise<ExporterModule> {
-  const pkg = EXPORTER_PACKAGES[name];
+/**
+ * `import()` of an exporter package, with an error that says what to install when it is missing (an install
+ * that pruned it, or a bundle that left it out).
+ */
+export async function importExporter<T>(
+  name: keyof typeof EXPORTER_PACKAGES | string,
+  load: () => Promise<T>,
+): Promise<T> {
   try {
-    return (await import(pkg)) as ExporterModule;
+    return await load();
   } catch (err) {
-    if ((err as NodeJS.ErrnoException)?.code === 'ERR_MODULE_NOT_FOUND') {
-      throw new Error(`the "${name}" exporter needs ${pkg}: install ${pkg}`, { cause: err });
-    }
-    throw err;
+    if ((err as NodeJS.ErrnoException)?.code !== 'ERR_MODULE_NOT_FOUND') throw err;
+    const pkg = EXPORTER_PACKAGES[name as keyof typeof EXPORTER_PACKAGES] ?? name;
+    throw new Error(`the "${name}" exporter needs ${pkg}: install ${pkg}`, { cause: err });
   }
-}
-
-function construct(mod: ExporterModule, className: string, options: object): PushMetricExporter {
-  const Exporter = mod[className] as (new (options: object) => PushMetricExporter) | undefined;
-  if (typeof Exporter !== 'function') throw new Error(`${className} is missing from its package`);
-  return new Exporter(options);
 }
 
 /**
@@ -59,19 +54,30 @@ export async function buildExporter(
     case 'otlp':
       // DELTA unless OTEL_EXPORTER_OTLP_METRICS_TEMPORALITY_PREFERENCE says otherwise (the sidecar's awsemf wants it).
       return createOtlpMetricExporter(options.otlp);
-    case 'cloudwatch':
-      return construct(await importExporterPackage('cloudwatch'), 'CloudWatchMetricExporter', {
+    case 'cloudwatch': {
+      const { CloudWatchMetricExporter } = await importExporter(
+        'cloudwatch',
+        () => import('@ecs-task-metrics/exporter-cloudwatch'),
+      );
+      return new CloudWatchMetricExporter({
         namespace: resolved.namespace,
         metricNames: resolved.metricNames,
         exportIntervalMillis: resolved.exportIntervalMillis,
         exportTimeoutMillis: resolved.exportTimeoutMillis,
         ...options.cloudwatch,
       });
-    case 'emf':
-      return construct(await importExporterPackage('emf'), 'EmfMetricExporter', {
+    }
+    case 'emf': {
+      const { EmfMetricExporter } = await importExporter(
+        'emf',
+        () => import('@ecs-task-metrics/exporter-emf'),
+      );
+      return new EmfMetricExporter({
         namespace: resolved.namespace,
         metricNames: resolved.metricNames,
+        exportIntervalMillis: resolved.exportIntervalMillis,
         ...options.emf,
       });
+    }
   }
 }

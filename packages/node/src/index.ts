@@ -1,3 +1,4 @@
+export type { MetricNamePreset } from '@ecs-task-metrics/cloudwatch-mapping';
 export { addEcsTaskMetrics } from './add.js';
 export { DEFAULTS, ENV } from './config.js';
 export { createMetricExporter, EXPORTER_PACKAGES } from './exporters.js';
@@ -8,6 +9,5 @@ export type {
   EcsTaskMetricsHandle,
   EcsTaskMetricsOptions,
   ExporterName,
-  MetricNamePreset,
 } from './types.js';
 export { startFromEnvironment } from './zero-code.js';

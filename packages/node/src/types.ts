@@ -1,3 +1,6 @@
+import type { MetricNamePreset } from '@ecs-task-metrics/cloudwatch-mapping';
+import type { CloudWatchMetricExporterOptions } from '@ecs-task-metrics/exporter-cloudwatch';
+import type { EmfMetricExporterOptions } from '@ecs-task-metrics/exporter-emf';
 import type { OtlpMetricExporterOptions } from '@ecs-task-metrics/exporter-otlp';
 import type {
   EcsTaskMetricsInstrumentation,
@@ -18,9 +21,6 @@ import type { MeterProvider, PushMetricExporter } from '@opentelemetry/sdk-metri
  * - `none`: no exporter; `collect()` still works.
  */
 export type ExporterName = 'otlp' | 'cloudwatch' | 'emf' | 'console' | 'none';
-
-/** CloudWatch metric names: OpenTelemetry's, or the Container Insights names (see the exporters). */
-export type MetricNamePreset = 'opentelemetry' | 'container-insights';
 
 /**
  * Options of {@link startEcsTaskMetrics}. Every field is optional; a field given here wins over its
@@ -72,10 +72,10 @@ export interface EcsTaskMetricsOptions {
    * `OTEL_EXPORTER_OTLP_*` variables apply to what is not set. Temporality: DELTA by default.
    */
   otlp?: OtlpMetricExporterOptions;
-  /** More options of the CloudWatch exporter (e.g. `clientConfig`, `resourceDimensions`). */
-  cloudwatch?: Record<string, unknown>;
-  /** More options of the EMF exporter. */
-  emf?: Record<string, unknown>;
+  /** More options of the CloudWatch exporter (e.g. `clientConfig`, `resourceDimensions`); they win over the above. */
+  cloudwatch?: CloudWatchMetricExporterOptions;
+  /** More options of the EMF exporter (e.g. `stream`, `resourceDimensions`); they win over the above. */
+  emf?: EmfMetricExporterOptions;
   /**
    * The environment to read this package's variables from. Default `process.env`. (The OTLP exporter and the
    * resource detectors read `process.env` themselves.)
