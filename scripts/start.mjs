@@ -30,7 +30,8 @@ process.stdout.write(`
   Task            "${scenario}", served by the TMDS emulator at ${demo.emulator.url}
                   the app's own memory is reported as its container "${demo.container.name}"
   Metrics         exporter "${env.ECS_TASK_METRICS_EXPORTER}" every ${everySeconds} s, printed below
-                  (emf: one JSON line per dimension set, what CloudWatch Logs would receive;
+                  (emf: one JSON line per dimension set, what CloudWatch Logs would receive, then
+                  a one-line summary;
                   ECS_TASK_METRICS_EXPORTER=console npm start for OpenTelemetry's console exporter)
   Stop            Ctrl-C (the app gets SIGTERM, as on ECS, and exports once more)
 

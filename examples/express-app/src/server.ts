@@ -9,8 +9,9 @@ import { createApp } from './app.js';
 import { startDemoBridge } from './demo-bridge.js';
 import { MemoryHolder } from './work.js';
 
-const announce = startDemoBridge();
-const metrics = await startEcsTaskMetrics();
+// Undefined unless `npm start` runs the app against the TMDS emulator (see demo-bridge.ts).
+const demo = startDemoBridge();
+const metrics = await startEcsTaskMetrics(await demo?.metricsOptions());
 const memory = new MemoryHolder();
 const app = createApp(metrics, memory);
 
@@ -20,7 +21,7 @@ const server = app.listen(port, host, () => {
   const { address, port: bound } = server.address() as AddressInfo;
   const url = `http://${address.includes(':') ? `[${address}]` : address}:${bound}`;
   process.stdout.write(`example app listening on ${url}\n`);
-  announce(url);
+  demo?.announce(url);
 });
 
 // The app's own graceful stop. ecs-task-metrics exports its last collection on the same signal and, because

@@ -23,7 +23,11 @@ async function start() {
     env: { OTEL_METRIC_EXPORT_INTERVAL: '1000' },
   });
   demo = started;
-  started.app.stderr!.resume();
+  // The demo's one-line summary of each export, for people.
+  const summaries: string[] = [];
+  createInterface({ input: started.app.stderr! }).on('line', (line) => {
+    if (line.startsWith('── exported: ')) summaries.push(line);
+  });
   // Every EMF document the app printed, and waiters for the next ones.
   const documents: string[] = [];
   const waiters = new Set<() => void>();
@@ -54,7 +58,7 @@ async function start() {
       waiters.add(check);
       check();
     });
-  return { demo: started, documents, reported, until };
+  return { demo: started, documents, summaries, reported, until };
 }
 
 /** Values of one metric of one container, from EMF documents (dimension ContainerName). */
@@ -71,7 +75,7 @@ function containerValues(documents: string[], metric: string, container: string)
 
 describe('the example app against the TMDS emulator (child process, as npm start runs it)', () => {
   it('POST /work/memory raises the working set of its container in the exported EMF', async () => {
-    const { demo, documents, reported, until } = await start();
+    const { demo, documents, summaries, reported, until } = await start();
     const stats = JSON.parse(
       readFileSync(new URL(`${SCENARIO}/task-stats.json`, FIXTURES), 'utf8'),
     );
@@ -94,6 +98,7 @@ describe('the example app against the TMDS emulator (child process, as npm start
     // Working set = usage - inactive_file, where usage is the app's resident memory written into the emulator.
     expect(reported).toContain(after + inactiveFile);
     for (const line of documents) expect(emfProblems(line)).toEqual([]);
+    expect(summaries.some((l) => l.includes(`${demo.container.name} `))).toBe(true);
   });
 
   it('on SIGTERM the app exports a final collection before it exits, and exits normally', async () => {
