@@ -22,6 +22,12 @@ try {
 }
 
 const { url } = demo;
+const exporter = env.ECS_TASK_METRICS_EXPORTER;
+const EXPORTER_OUTPUT = {
+  emf: 'one JSON line per dimension set below, what CloudWatch Logs would receive',
+  console: "OpenTelemetry's console exporter output below",
+  otlp: 'sent over OTLP/HTTP (OTEL_EXPORTER_OTLP_ENDPOINT, default http://localhost:4318)',
+};
 process.stdout.write(`
   Example app     ${url}/   <- open in a browser (the page refreshes every 5 s)
   Make it work    curl -X POST '${url}/work/memory?mb=200&ms=30000'
@@ -29,10 +35,9 @@ process.stdout.write(`
                   curl ${url}/healthz
   Task            "${scenario}", served by the TMDS emulator at ${demo.emulator.url}
                   the app's own memory is reported as its container "${demo.container.name}"
-  Metrics         exporter "${env.ECS_TASK_METRICS_EXPORTER}" every ${everySeconds} s, printed below
-                  (emf: one JSON line per dimension set, what CloudWatch Logs would receive, then
-                  a one-line summary;
-                  ECS_TASK_METRICS_EXPORTER=console npm start for OpenTelemetry's console exporter)
+  Metrics         exporter "${exporter}" every ${everySeconds} s: ${EXPORTER_OUTPUT[exporter] ?? 'see its own output'},
+                  then a one-line summary of each export
+                  (ECS_TASK_METRICS_EXPORTER=console|emf|otlp npm start to choose another)
   Stop            Ctrl-C (the app gets SIGTERM, as on ECS, and exports once more)
 
 `);
