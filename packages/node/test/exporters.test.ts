@@ -1,10 +1,8 @@
-import { readFileSync } from 'node:fs';
 import { PassThrough } from 'node:stream';
 import { CloudWatchClient } from '@aws-sdk/client-cloudwatch';
 import { listMetricNameRules } from '@ecs-task-metrics/cloudwatch-mapping';
 import { ENV, startEcsTaskMetrics } from '@ecs-task-metrics/node';
-import { startTmdsEmulator } from '@ecs-task-metrics/tmds-emulator';
-import { afterEach, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { emfProblems, extractMetrics } from '../../../test/support/emf-validation.js';
 import {
   hasMotoServer,
@@ -14,31 +12,9 @@ import {
   startMoto,
 } from '../../../test/support/moto.js';
 import { importExporter } from '../src/exporters.js';
+import { cleanups, fixture, HOUR, NO_WAIT, onEcs, useCleanups } from './support.js';
 
-const SCENARIO = 'fargate-2-containers';
-const FIXTURES = new URL('../../tmds-emulator/fixtures/', import.meta.url);
-const fixture = (file: string): any =>
-  JSON.parse(readFileSync(new URL(`${SCENARIO}/${file}`, FIXTURES), 'utf8'));
-const ENDPOINT_ENV = 'ECS_CONTAINER_METADATA_URI_V4';
-const HOUR = 3_600_000;
-const NO_WAIT = { flushTimeoutMs: 50 };
-
-const cleanups: Array<() => unknown> = [];
-afterEach(async () => {
-  for (const c of cleanups.splice(0).reverse()) await c();
-});
-
-async function onEcs() {
-  const emu = await startTmdsEmulator({ scenario: SCENARIO });
-  const before = process.env[ENDPOINT_ENV];
-  process.env[ENDPOINT_ENV] = emu.url;
-  cleanups.push(async () => {
-    if (before === undefined) delete process.env[ENDPOINT_ENV];
-    else process.env[ENDPOINT_ENV] = before;
-    await emu.close();
-  });
-  return emu;
-}
+useCleanups();
 
 /** The one running container of the scenario, and its working set by the formula. */
 function theContainer() {

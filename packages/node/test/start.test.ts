@@ -1,6 +1,4 @@
-import { readFileSync } from 'node:fs';
 import { addEcsTaskMetrics, startEcsTaskMetrics } from '@ecs-task-metrics/node';
-import { startTmdsEmulator, type TmdsEmulator } from '@ecs-task-metrics/tmds-emulator';
 import { metrics } from '@opentelemetry/api';
 import { ExportResultCode } from '@opentelemetry/core';
 import {
@@ -9,18 +7,10 @@ import {
   MeterProvider,
   PeriodicExportingMetricReader,
 } from '@opentelemetry/sdk-metrics';
-import { afterEach, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { flatten } from '../../../test/helpers.js';
 import { startOtlpReceiver } from '../../../test/support/otlp-receiver.js';
-
-const SCENARIO = 'fargate-2-containers';
-const FIXTURES = new URL('../../tmds-emulator/fixtures/', import.meta.url);
-const fixture = (file: string): any =>
-  JSON.parse(readFileSync(new URL(`${SCENARIO}/${file}`, FIXTURES), 'utf8'));
-const HOUR = 3_600_000;
-/** The emulator's samples only move when a test advances it: shutdown() need not wait the default 12 s. */
-const NO_WAIT = { flushTimeoutMs: 50 };
-const ENDPOINT_ENV = 'ECS_CONTAINER_METADATA_URI_V4';
+import { cleanups, fixture, HOUR, NO_WAIT, onEcs, useCleanups } from './support.js';
 
 /** Working set by the documented formula: usage minus inactive file pages. */
 function expectedWorkingSets(): Record<string, number> {
@@ -33,23 +23,7 @@ function expectedWorkingSets(): Record<string, number> {
   );
 }
 
-const cleanups: Array<() => unknown> = [];
-afterEach(async () => {
-  for (const c of cleanups.splice(0).reverse()) await c();
-});
-
-/** An emulator whose URL is in the environment, as on ECS (the resource detector reads it there). */
-async function onEcs(): Promise<TmdsEmulator> {
-  const emu = await startTmdsEmulator({ scenario: SCENARIO });
-  const before = process.env[ENDPOINT_ENV];
-  process.env[ENDPOINT_ENV] = emu.url;
-  cleanups.push(async () => {
-    if (before === undefined) delete process.env[ENDPOINT_ENV];
-    else process.env[ENDPOINT_ENV] = before;
-    await emu.close();
-  });
-  return emu;
-}
+useCleanups();
 
 describe('startEcsTaskMetrics', () => {
   it('exports the task metrics with the ECS resource through its own provider', async () => {
