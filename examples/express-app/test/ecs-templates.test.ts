@@ -1,4 +1,5 @@
 import { existsSync, readdirSync, readFileSync } from 'node:fs';
+import { DEFAULT_RESOURCE_DIMENSIONS, dimensionName } from '@ecs-task-metrics/cloudwatch-mapping';
 import { DEFAULTS, ENV } from '@ecs-task-metrics/node';
 import { Ajv } from 'ajv';
 import { describe, expect, it } from 'vitest';
@@ -223,11 +224,12 @@ describe('cloudformation.yaml', () => {
     expect(p.MetricName).toBe('aws.ecs.task.memory.utilization');
     expect(p.Namespace).toEqual({ Ref: 'Namespace' });
     expect(template.Parameters.MemoryUtilizationThreshold.MaxValue).toBe(1);
-    // The direct path's dimensions are the resource attributes the exporters turn into dimensions.
-    expect(p.Dimensions['Fn::If'][2].map((d: { Name: string }) => d.Name)).toEqual([
-      'ClusterName',
-      'TaskDefinitionFamily',
-    ]);
+    // The direct path's dimensions: the resource attributes the exporters turn into dimensions by default, of
+    // those the ECS resource detector sets (it sets no service name).
+    const detected = ['aws.ecs.cluster.arn', 'aws.ecs.task.family'];
+    expect(p.Dimensions['Fn::If'][2].map((d: { Name: string }) => d.Name)).toEqual(
+      DEFAULT_RESOURCE_DIMENSIONS.filter((a) => detected.includes(a)).map(dimensionName),
+    );
     expect(p.AlarmActions).toEqual([{ Ref: 'NotificationTopic' }]);
   });
 
