@@ -5,7 +5,7 @@
 import { createOtlpMetricExporter } from '@ecs-task-metrics/exporter-otlp';
 import { ConsoleMetricExporter, type PushMetricExporter } from '@opentelemetry/sdk-metrics';
 import { type ResolvedOptions, resolveOptions } from './config.js';
-import type { EcsTaskMetricsOptions } from './types.js';
+import type { EcsTaskMetricsOptions, ExporterName } from './types.js';
 
 /** The package of each exporter that lives outside this one. */
 export const EXPORTER_PACKAGES = {
@@ -34,6 +34,12 @@ export async function importExporter<T>(
  * The exporter `startEcsTaskMetrics` would use, for an app that builds its own reader (e.g. in `NodeSDK`'s
  * `metricReaders`); undefined for `none`. Rejects when the exporter's package is not installed.
  */
+export function createMetricExporter(
+  options: EcsTaskMetricsOptions & { exporter: Exclude<ExporterName, 'none'> | PushMetricExporter },
+): Promise<PushMetricExporter>;
+export function createMetricExporter(
+  options?: EcsTaskMetricsOptions,
+): Promise<PushMetricExporter | undefined>;
 export function createMetricExporter(
   options: EcsTaskMetricsOptions = {},
 ): Promise<PushMetricExporter | undefined> {
