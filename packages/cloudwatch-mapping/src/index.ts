@@ -16,6 +16,13 @@ export {
   representativeValue,
   splitDistribution,
 } from './distribution.js';
+export {
+  ExportSelfMetrics,
+  exportErrorType,
+  METRIC_EXPORT_DATUMS_DROPPED,
+  METRIC_EXPORT_ERRORS,
+  METRIC_EXPORT_RETRIES,
+} from './export-self-metrics.js';
 export { mapResourceMetrics } from './map-resource-metrics.js';
 export { CloudWatchMappedExporter, type MappedExporterOptions } from './mapped-exporter.js';
 export { CloudWatchMappingState } from './mapping-state.js';

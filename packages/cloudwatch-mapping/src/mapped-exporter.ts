@@ -1,3 +1,4 @@
+import type { MeterProvider } from '@opentelemetry/api';
 import type { ExportResult } from '@opentelemetry/core';
 import type {
   AggregationTemporality,
@@ -5,6 +6,7 @@ import type {
   PushMetricExporter,
   ResourceMetrics,
 } from '@opentelemetry/sdk-metrics';
+import { ExportSelfMetrics } from './export-self-metrics.js';
 import { mapResourceMetrics } from './map-resource-metrics.js';
 import { CloudWatchMappingState } from './mapping-state.js';
 import {
@@ -22,6 +24,11 @@ export interface MappedExporterOptions extends CloudWatchMappingOptions {
   namespace?: string;
   /** The reader's export interval; under 60 s datums are high resolution unless `highResolution` says otherwise. */
   exportIntervalMillis?: number;
+  /**
+   * Where the exporter counts its own failures (`ecs_task_metrics.export.*`). Default: the global MeterProvider;
+   * or call {@link CloudWatchMappedExporter.setSelfObsMeterProvider} once the provider exists.
+   */
+  selfObsMeterProvider?: MeterProvider;
 }
 
 /**
@@ -33,10 +40,20 @@ export abstract class CloudWatchMappedExporter implements PushMetricExporter {
   protected readonly mapping: ResolvedMappingOptions;
   /** Delta state and once-only warnings of this exporter. */
   protected readonly state = new CloudWatchMappingState();
+  /** The exporter's own failures, dropped datums and retries. */
+  protected readonly selfMetrics: ExportSelfMetrics;
   private readonly pending = new PendingExports();
 
-  /** `overrides` are mapping options the subclass imposes (such as a smaller values limit). */
-  protected constructor(options: MappedExporterOptions, overrides: CloudWatchMappingOptions = {}) {
+  /**
+   * `componentType` names the exporter in its self-metrics; `overrides` are mapping options the subclass imposes
+   * (such as a smaller values limit).
+   */
+  protected constructor(
+    options: MappedExporterOptions,
+    overrides: CloudWatchMappingOptions = {},
+    componentType = 'cloudwatch_mapped_exporter',
+  ) {
+    this.selfMetrics = new ExportSelfMetrics(componentType, options.selfObsMeterProvider);
     this.namespace = options.namespace ?? DEFAULT_NAMESPACE;
     const exportIntervalMillis = options.exportIntervalMillis ?? 60_000;
     this.mapping = resolveMappingOptions({
@@ -61,6 +78,11 @@ export abstract class CloudWatchMappedExporter implements PushMetricExporter {
   async shutdown(): Promise<void> {
     await this.pending.shutdown();
     await this.afterShutdown();
+  }
+
+  /** Counts this exporter's own failures on `meterProvider` (the one it exports for, typically). */
+  setSelfObsMeterProvider(meterProvider: MeterProvider): void {
+    this.selfMetrics.setMeterProvider(meterProvider);
   }
 
   selectAggregationTemporality(instrumentType: InstrumentType): AggregationTemporality {

@@ -2,6 +2,7 @@ import { CloudWatchClient } from '@aws-sdk/client-cloudwatch';
 import {
   type CloudWatchDatum,
   CloudWatchMappedExporter,
+  exportErrorType,
 } from '@ecs-task-metrics/cloudwatch-mapping';
 import { diag } from '@opentelemetry/api';
 import { type ExportResult, ExportResultCode } from '@opentelemetry/core';
@@ -22,7 +23,7 @@ export class CloudWatchMetricExporter extends CloudWatchMappedExporter {
   private readonly ownsClient: boolean;
 
   constructor(options: CloudWatchMetricExporterOptions = {}) {
-    super(options);
+    super(options, {}, 'cloudwatch_metric_exporter');
     this.exportTimeoutMillis = options.exportTimeoutMillis ?? 30_000;
     this.limits = {
       maxDatums: Math.min(options.maxDatumsPerRequest ?? 1000, 1000),
@@ -45,9 +46,17 @@ export class CloudWatchMetricExporter extends CloudWatchMappedExporter {
     const outcomes = await mapWithConcurrency(batches, this.limits.concurrency, (batch) =>
       deliverBatch(this.client, this.namespace, batch, signal),
     );
+    this.selfMetrics.retried(sum(outcomes, (o) => o.retries));
+    this.selfMetrics.dropped(
+      'invalid_datum',
+      sum(outcomes, (o) => o.rejected),
+    );
     const failed = outcomes.filter((o) => o.error);
     if (failed.length === 0) return { code: ExportResultCode.SUCCESS };
     const undelivered = datums.length - sum(outcomes, (o) => o.delivered + o.rejected);
+    const errorType = exportErrorType(failed[0]!.error);
+    this.selfMetrics.failed(errorType);
+    this.selfMetrics.dropped(errorType, undelivered);
     diag.error(
       `CloudWatch exporter: ${undelivered} of ${datums.length} datums not delivered: ${failed[0]!.error!.message}`,
     );

@@ -2,10 +2,14 @@ import { type CloudWatchClient, PutMetricDataCommand } from '@aws-sdk/client-clo
 import type { CloudWatchDatum } from '@ecs-task-metrics/cloudwatch-mapping';
 import { diag } from '@opentelemetry/api';
 
-/** What became of one batch: datums CloudWatch took, datums it rejected, and an error that stopped the rest. */
+/**
+ * What became of one batch: datums CloudWatch took, datums it rejected, requests the SDK sent again, and an
+ * error that stopped the rest.
+ */
 export interface DeliveryOutcome {
   delivered: number;
   rejected: number;
+  retries: number;
   error?: Error;
 }
 
@@ -21,7 +25,12 @@ const INVALID_DATA_CODES = new Set([
 
 interface ServiceError extends Error {
   Code?: string;
-  $metadata?: { httpStatusCode?: number };
+  $metadata?: { httpStatusCode?: number; attempts?: number };
+}
+
+/** Attempts beyond the first, from the SDK's response or error metadata. */
+function retriesOf(metadata: { attempts?: number } | undefined): number {
+  return Math.max(0, (metadata?.attempts ?? 1) - 1);
 }
 
 function isInvalidDataError(error: unknown): error is ServiceError {
@@ -43,15 +52,18 @@ export async function deliverBatch(
   abortSignal: AbortSignal,
 ): Promise<DeliveryOutcome> {
   try {
-    await client.send(new PutMetricDataCommand({ Namespace: namespace, MetricData: batch }), {
-      abortSignal,
-    });
-    return { delivered: batch.length, rejected: 0 };
+    const output = await client.send(
+      new PutMetricDataCommand({ Namespace: namespace, MetricData: batch }),
+      { abortSignal },
+    );
+    return { delivered: batch.length, rejected: 0, retries: retriesOf(output.$metadata) };
   } catch (error) {
+    const retries = retriesOf((error as ServiceError | undefined)?.$metadata);
     if (!isInvalidDataError(error)) {
       return {
         delivered: 0,
         rejected: 0,
+        retries,
         error: error instanceof Error ? error : new Error(String(error)),
       };
     }
@@ -59,7 +71,7 @@ export async function deliverBatch(
       diag.warn(
         `CloudWatch exporter: dropped datum ${batch[0]!.MetricName} that CloudWatch rejected: ${error.message}`,
       );
-      return { delivered: 0, rejected: 1 };
+      return { delivered: 0, rejected: 1, retries };
     }
     const middle = Math.ceil(batch.length / 2);
     const halves = await Promise.all([
@@ -69,6 +81,7 @@ export async function deliverBatch(
     return {
       delivered: halves[0].delivered + halves[1].delivered,
       rejected: halves[0].rejected + halves[1].rejected,
+      retries: retries + halves[0].retries + halves[1].retries,
       ...(halves[0].error || halves[1].error ? { error: halves[0].error ?? halves[1].error } : {}),
     };
   }

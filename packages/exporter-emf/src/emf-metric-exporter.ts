@@ -21,12 +21,16 @@ export class EmfMetricExporter extends CloudWatchMappedExporter {
   private readonly writer: BoundedLineWriter;
 
   constructor(options: EmfMetricExporterOptions = {}) {
-    super(options, {
-      maxValuesPerDatum: Math.min(
-        options.maxValuesPerDatum ?? MAX_VALUES_PER_ARRAY,
-        MAX_VALUES_PER_ARRAY,
-      ),
-    });
+    super(
+      options,
+      {
+        maxValuesPerDatum: Math.min(
+          options.maxValuesPerDatum ?? MAX_VALUES_PER_ARRAY,
+          MAX_VALUES_PER_ARRAY,
+        ),
+      },
+      'emf_metric_exporter',
+    );
     this.maxDocumentBytes = options.maxDocumentBytes ?? 16_000;
     const stream: Writable = options.stream ?? process.stdout;
     this.writer = new BoundedLineWriter(stream, options.maxBufferedBytes ?? 1024 * 1024);
@@ -48,7 +52,9 @@ export class EmfMetricExporter extends CloudWatchMappedExporter {
   protected override async deliver(datums: CloudWatchDatum[]): Promise<ExportResult> {
     const { documents, conflicts } = groupIntoDocuments(datums, this.namespace);
     const { lines, oversized } = serializeDocuments(documents, this.maxDocumentBytes);
-    for (const name of [...conflicts.map((d) => d.MetricName), ...oversized]) {
+    const unwritable = [...conflicts.map((d) => d.MetricName), ...oversized];
+    this.selfMetrics.dropped('unwritable', unwritable.length);
+    for (const name of unwritable) {
       this.state.warnOnce(
         `emf-unwritable:${name}`,
         `EMF exporter: dropped metric ${name}: its name is a dimension's or it does not fit in one document`,
@@ -58,6 +64,7 @@ export class EmfMetricExporter extends CloudWatchMappedExporter {
     if (dropped === 0) return { code: ExportResultCode.SUCCESS };
     const message = `EMF exporter: dropped ${dropped} of ${lines.length} documents (${this.writer.dropped} in all): the stream is not keeping up`;
     diag.warn(message);
+    this.selfMetrics.failed('backpressure');
     return { code: ExportResultCode.FAILED, error: new Error(message) };
   }
 }
