@@ -19,7 +19,8 @@ export interface SeenRequest {
   outcome: 'forwarded' | Fault | 'invalid';
 }
 
-export type Fault = 'throttle' | 'server-error' | 'reset';
+/** `hang`: the request is read and never answered (until the proxy stops): a client-side timeout. */
+export type Fault = 'throttle' | 'server-error' | 'reset' | 'hang';
 
 interface Datum {
   MetricName: string;
@@ -114,6 +115,7 @@ export class FaultProxy {
   }
 
   private inject(fault: Fault, res: ServerResponse): void {
+    if (fault === 'hang') return;
     if (fault === 'reset') {
       res.socket?.resetAndDestroy();
       return;
