@@ -157,7 +157,7 @@ describe.skipIf(!motoPresent)(
         for (let i = 1; i <= FAULTY_EXPORTS; i++) await rig.exportWithUsage((300 + i) * MIB);
         exporting = false;
       })();
-      const load = await probe(app, { min: 400, max: 20_000, until: () => !exporting });
+      const load = await probe(app, { min: 400, max: 5_000, until: () => !exporting });
       await exports;
       reportLatency(fault, load.latencies);
       expect(load.failed).toBe(0);
@@ -245,7 +245,7 @@ describe.skipIf(!motoPresent)(
         await rig.exportWithUsage(150 * MIB);
         exporting = false;
       })();
-      const load = await probe(app, { min: 400, max: 20_000, until: () => !exporting });
+      const load = await probe(app, { min: 400, max: 5_000, until: () => !exporting });
       await exported;
       reportLatency('partly invalid batch', load.latencies);
       expect(load.failed).toBe(0);
