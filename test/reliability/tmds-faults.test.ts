@@ -7,6 +7,7 @@
  */
 import type { EmulatorFault } from '@ecs-task-metrics/tmds-emulator';
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
+import { windowNanos } from '../../packages/instrumentation/test/fixtures.js';
 import { type FlatPoint, pointValue } from '../helpers.js';
 import { probe, startHostApp } from './support/host-app.js';
 import { internalSizes } from './support/instrumentation-internals.js';
@@ -48,17 +49,6 @@ afterAll(() => {
 async function setup(options: RigOptions = {}): Promise<Rig> {
   rig = await startRig(options);
   return rig;
-}
-
-/** `read - preread` in nanoseconds, from the RFC 3339 text. */
-function windowNanos(read: string, preread: string): number {
-  const parts = (t: string) => {
-    const m = /^(.*T\d\d:\d\d:\d\d)(?:\.(\d+))?Z$/.exec(t)!;
-    return { s: Date.parse(`${m[1]}Z`) / 1000, ns: Number((m[2] ?? '').padEnd(9, '0')) };
-  };
-  const a = parts(read);
-  const b = parts(preread);
-  return (a.s - b.s) * 1e9 + (a.ns - b.ns);
 }
 
 const running = (stats: any) =>
