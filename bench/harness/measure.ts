@@ -1,0 +1,96 @@
+/*
+ * Side-by-side timing with tinybench. The machine may be shared, so variants run in interleaved rounds (the
+ * order rotating each round) and their samples are pooled: a burst of outside load then hits every variant
+ * instead of one. Besides wall time per iteration, the process CPU time spent in each variant's runs is kept,
+ * which is what a collection costs the app when the peer (the metadata endpoint) is another process.
+ */
+import { Bench } from 'tinybench';
+import { type Summary, summarize } from './stats.js';
+
+export interface Variant {
+  name: string;
+  fn: () => Promise<unknown>;
+}
+
+export interface MeasureOptions {
+  rounds: number;
+  /** Time budget of one variant in one round, ms. */
+  timeMs: number;
+  /** Warm-up of each variant before the first round, ms. */
+  warmupMs: number;
+}
+
+export interface Measured {
+  name: string;
+  /** Iterations measured. */
+  runs: number;
+  /** Wall time per iteration, µs. */
+  wall: Summary;
+  /** Process CPU time (user + system, all threads) per iteration, µs. */
+  cpuPerRun: number;
+  /** The same per round, µs: its spread says how stable the CPU figure is. */
+  cpuPerRunByRound: number[];
+}
+
+const collectGarbage = (globalThis as { gc?: () => void }).gc;
+
+export async function measureInterleaved(
+  variants: Variant[],
+  options: MeasureOptions,
+): Promise<Measured[]> {
+  const pooled = variants.map(() => ({
+    samples: [] as number[],
+    runs: 0,
+    cpu: 0,
+    byRound: [] as number[],
+  }));
+  // Warm every variant up first, so the first round does not time the JIT.
+  const warmup = new Bench({ time: options.warmupMs, iterations: 16, warmup: false, throws: true });
+  for (const v of variants) warmup.add(v.name, v.fn);
+  await warmup.run();
+
+  for (let round = 0; round < options.rounds; round++) {
+    for (let k = 0; k < variants.length; k++) {
+      const i = (round + k) % variants.length;
+      const variant = variants[i]!;
+      collectGarbage?.();
+      const bench = new Bench({
+        time: options.timeMs,
+        iterations: 32,
+        warmup: false,
+        retainSamples: true,
+        throws: true,
+      });
+      let cpuStart = process.cpuUsage();
+      let cpu = 0;
+      bench.add(variant.name, variant.fn, {
+        beforeAll() {
+          cpuStart = process.cpuUsage();
+        },
+        afterAll() {
+          const d = process.cpuUsage(cpuStart);
+          cpu = d.user + d.system;
+        },
+      });
+      const [task] = await bench.run();
+      const result = task!.result;
+      if (result.state !== 'completed') throw new Error(`${variant.name}: ${result.state}`);
+      const samples = result.latency.samples ?? [];
+      const into = pooled[i]!;
+      for (const s of samples) into.samples.push(s * 1000);
+      into.runs += samples.length;
+      into.cpu += cpu;
+      into.byRound.push(cpu / samples.length);
+    }
+  }
+  return variants.map((v, i) => {
+    const p = pooled[i]!;
+    return {
+      name: v.name,
+      runs: p.runs,
+      wall: summarize(p.samples),
+      cpuPerRun: p.cpu / p.runs,
+      cpuPerRunByRound: p.byRound,
+    };
+  });
+}

@@ -1,0 +1,27 @@
+/*
+ * Child process: a TMDS emulator serving a scenario directory. Answers `{type:'counts'}` with the request counts
+ * per path and `{type:'set-payload', path, body}` (a raw override) with `{type:'payload-set'}`.
+ * argv: <scenario dir>
+ */
+import { startTmdsEmulator } from '@ecs-task-metrics/tmds-emulator';
+
+const dir = process.argv[2];
+if (!dir) throw new Error('usage: emulator-process <scenario dir>');
+const emulator = await startTmdsEmulator({ dir });
+
+process.on('message', (m: { type: string; path?: string; body?: string }) => {
+  if (m.type === 'counts') {
+    process.send?.({
+      type: 'counts',
+      taskStats: emulator.requestCount('/task/stats'),
+      task: emulator.requestCount('/task'),
+    });
+  } else if (m.type === 'set-payload') {
+    emulator.setPayload(m.path as '/task/stats', m.body);
+    process.send?.({ type: 'payload-set' });
+  }
+});
+process.on('SIGTERM', () => {
+  void emulator.close().then(() => process.exit(0));
+});
+process.send?.({ type: 'ready', url: emulator.url, origin: emulator.origin });
