@@ -27,8 +27,8 @@ export const collectSuite: Suite = {
   title: 'Collection cost against the floor (1, 3, 10 containers)',
   async run(context) {
     const options = context.quick
-      ? { rounds: 4, timeMs: 200, warmupMs: 200, getParse: true }
-      : { rounds: 16, timeMs: 400, warmupMs: 500, getParse: true };
+      ? { rounds: 10, timeMs: 80, warmupMs: 200, getParse: true }
+      : { rounds: 40, timeMs: 150, warmupMs: 500, getParse: true };
     const sizes: SizeResult[] = [];
     for (const n of SIZES) sizes.push(await measureSize(n, options, context.progress));
 

@@ -1,13 +1,16 @@
 /*
  * Child process: a TMDS emulator serving a scenario directory. Answers `{type:'counts'}` with the request counts
  * per path and `{type:'set-payload', path, body}` (a raw override) with `{type:'payload-set'}`.
- * argv: <scenario dir>
+ * argv: <scenario dir> [advance every ms]: every running container's sample moves 1 s forward that often, so
+ * successive collections read new samples (new times, growing counters) as on a real task.
  */
 import { startTmdsEmulator } from '@ecs-task-metrics/tmds-emulator';
 
 const dir = process.argv[2];
 if (!dir) throw new Error('usage: emulator-process <scenario dir>');
 const emulator = await startTmdsEmulator({ dir });
+const advanceEveryMs = Number(process.argv[3] ?? 0);
+if (advanceEveryMs > 0) setInterval(() => emulator.advance(1), advanceEveryMs);
 
 process.on('message', (m: { type: string; path?: string; body?: string }) => {
   if (m.type === 'counts') {

@@ -8,8 +8,17 @@ export interface EmulatorProcess {
   close(): Promise<void>;
 }
 
-export async function startEmulatorProcess(scenarioDir: string): Promise<EmulatorProcess> {
-  const child: Child = startChild(new URL('./emulator-process.js', import.meta.url), [scenarioDir]);
+/** Samples move every 20 ms: a collection rarely reads the same sample twice, the emulator stays cheap. */
+export const ADVANCE_EVERY_MS = 20;
+
+export async function startEmulatorProcess(
+  scenarioDir: string,
+  advanceEveryMs = ADVANCE_EVERY_MS,
+): Promise<EmulatorProcess> {
+  const child: Child = startChild(new URL('./emulator-process.js', import.meta.url), [
+    scenarioDir,
+    String(advanceEveryMs),
+  ]);
   const ready = await child.next<{ url: string }>('ready', 30_000);
   return {
     url: ready.url,

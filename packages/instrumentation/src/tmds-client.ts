@@ -32,8 +32,11 @@ const BODY_EXCERPT = 80;
 
 export class TmdsClient {
   private readonly _inflight = new Map<string, Promise<unknown>>();
+  private readonly _base: string;
 
-  constructor(private readonly _options: TmdsClientOptions) {}
+  constructor(private readonly _options: TmdsClientOptions) {
+    this._base = _options.endpoint.replace(/\/+$/, '');
+  }
 
   get endpoint(): string {
     return this._options.endpoint;
@@ -50,20 +53,24 @@ export class TmdsClient {
   }
 
   private async _request(path: string): Promise<unknown> {
-    const url = `${this._options.endpoint.replace(/\/+$/, '')}${path}`;
+    const url = `${this._base}${path}`;
+    // A timer cleared as soon as the body is read, not AbortSignal.timeout(): that one stays armed after the
+    // request is done and, when it fires, builds a DOMException for every request ever made.
+    const controller = new AbortController();
+    const timer = setTimeout(() => controller.abort(), this._options.timeoutMs);
+    timer.unref();
     let text: string;
     let status: number;
     try {
       const response = await context.with(suppressTracing(context.active()), () =>
-        this._options.fetch(url, {
-          signal: AbortSignal.timeout(this._options.timeoutMs),
-          headers: { accept: 'application/json' },
-        }),
+        this._options.fetch(url, { signal: controller.signal }),
       );
       status = response.status;
       text = await response.text();
     } catch (err) {
       throw classifyFetchError(err, path, this._options.timeoutMs);
+    } finally {
+      clearTimeout(timer);
     }
     if (status === 429) {
       throw new TmdsError('rate-limited', path, `${path} answered 429 (agent rate limit)`, status);
