@@ -6,6 +6,7 @@
 import { quantile, round } from './harness/stats.js';
 import type { Suite, Table } from './harness/types.js';
 import {
+  FETCH_PARSE,
   FLOOR,
   GET_PARSE,
   measureSize,
@@ -39,6 +40,7 @@ export const collectSuite: Suite = {
         'points',
         '/task/stats B',
         'GET+parse µs',
+        'fetch+parse µs',
         'floor µs',
         'ours µs',
         'added µs',
@@ -49,6 +51,7 @@ export const collectSuite: Suite = {
       ],
       rows: sizes.map((s) => {
         const g = s.byVariant[GET_PARSE]!;
+        const gf = s.byVariant[FETCH_PARSE]!;
         const f = s.byVariant[FLOOR]!;
         const o = s.byVariant[OURS]!;
         const ratios = roundRatios(o, f);
@@ -57,6 +60,7 @@ export const collectSuite: Suite = {
           s.points,
           s.taskStatsBytes,
           round(g.cpuPerRun, 0),
+          round(gf.cpuPerRun, 0),
           round(f.cpuPerRun, 0),
           round(o.cpuPerRun, 0),
           round(o.cpuPerRun - f.cpuPerRun, 0),
@@ -67,7 +71,8 @@ export const collectSuite: Suite = {
         ];
       }),
       notes: [
-        'floor = bare keep-alive GET of the same /task/stats + JSON.parse + the SDK collecting the same points from constants.',
+        'floor = bare keep-alive node:http GET of the same /task/stats + JSON.parse + the SDK collecting the same points from constants.',
+        'fetch+parse: the same GET with the global fetch (undici), for comparison with the default node:http client.',
         'ours = EcsTaskMetricsInstrumentation on a MeterProvider, reader.collect(); DELTA temporality; endpoint in another process.',
         `ratio min..max: ours/floor per round (${options.rounds} interleaved rounds). CPU %: ours µs / interval.`,
       ],

@@ -5,6 +5,7 @@
 import { type Measured, type MeasureOptions, measureInterleaved } from '../harness/measure.js';
 import {
   type BenchCollector,
+  fetchAndParse,
   floorCollector,
   getAndParse,
   instrumentationCollector,
@@ -24,6 +25,7 @@ export interface SizeResult {
 }
 
 export const GET_PARSE = 'GET+parse';
+export const FETCH_PARSE = 'fetch+parse';
 export const FLOOR = 'floor';
 export const OURS = 'instrumentation';
 
@@ -55,7 +57,12 @@ export async function measureSize(
     progress(`  ${containers} containers: ${points} points, ${scenario.taskStatsBytes} B payload`);
     const url = `${emulator.url}/task/stats`;
     const variants = [
-      ...(options.getParse ? [{ name: GET_PARSE, fn: () => getAndParse(url) }] : []),
+      ...(options.getParse
+        ? [
+            { name: GET_PARSE, fn: () => getAndParse(url) },
+            { name: FETCH_PARSE, fn: () => fetchAndParse(url) },
+          ]
+        : []),
       { name: FLOOR, fn: () => floor.collect() },
       { name: OURS, fn: () => ours.collect() },
     ];

@@ -7,6 +7,8 @@
  *   GET of the same payload plus JSON.parse, then observes precomputed values with the same attribute sets.
  * The difference between them is what our code adds to the unavoidable cost (HTTP, JSON, the SDK per point).
  */
+import http from 'node:http';
+import { text } from 'node:stream/consumers';
 import { EcsTaskMetricsInstrumentation } from '@ecs-task-metrics/instrumentation';
 import type { Attributes, Observable } from '@opentelemetry/api';
 import {
@@ -72,8 +74,21 @@ export function pointCount(rm: ResourceMetrics): number {
   return n;
 }
 
-/** The bare GET of the payload plus JSON.parse: the floor's I/O half. */
-export async function getAndParse(url: string): Promise<unknown> {
+const floorAgent = new http.Agent({ keepAlive: true });
+
+/** The bare keep-alive GET of the payload (node:http, as the instrumentation's default) plus JSON.parse. */
+export function getAndParse(url: string): Promise<unknown> {
+  return new Promise((resolve, reject) => {
+    http
+      .get(url, { agent: floorAgent }, (response) => {
+        text(response).then((body) => resolve(JSON.parse(body)), reject);
+      })
+      .on('error', reject);
+  });
+}
+
+/** The same with the global fetch (undici), for comparison. */
+export async function fetchAndParse(url: string): Promise<unknown> {
   const response = await fetch(url);
   return JSON.parse(await response.text());
 }

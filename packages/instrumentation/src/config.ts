@@ -1,3 +1,4 @@
+import { createHttpGet, type HttpGet } from './http-get.js';
 import type { EcsTaskMetricsInstrumentationConfig } from './types.js';
 
 /** The options with every default applied. */
@@ -6,7 +7,7 @@ export interface ResolvedConfig {
   timeoutMs: number;
   taskMetadataMaxAgeMs: number;
   diagnosticIntervalMs: number;
-  fetch: typeof globalThis.fetch;
+  fetch: HttpGet;
   now: () => number;
 }
 
@@ -29,7 +30,7 @@ export function resolveConfig(
     timeoutMs: positive(config.timeoutMs, DEFAULT_TIMEOUT_MS),
     taskMetadataMaxAgeMs: positive(config.taskMetadataMaxAgeMs, DEFAULT_TASK_METADATA_MAX_AGE_MS),
     diagnosticIntervalMs: positive(config.diagnosticIntervalMs, DEFAULT_DIAGNOSTIC_INTERVAL_MS),
-    fetch: config.fetch ?? ((input, init) => globalThis.fetch(input, init)),
+    fetch: config.fetch ?? createHttpGet(),
     now: config.now ?? Date.now,
   };
 }

@@ -5,6 +5,7 @@
  */
 import { context } from '@opentelemetry/api';
 import { suppressTracing } from '@opentelemetry/core';
+import type { HttpGet } from './http-get.js';
 import type { CollectionErrorKind, CollectionFailure } from './types.js';
 
 /** A failed read of the metadata endpoint, with its cause. */
@@ -25,7 +26,7 @@ export class TmdsError extends Error implements CollectionFailure {
 export interface TmdsClientOptions {
   endpoint: string;
   timeoutMs: number;
-  fetch: typeof globalThis.fetch;
+  fetch: HttpGet;
 }
 
 const BODY_EXCERPT = 80;
@@ -97,8 +98,10 @@ function classifyFetchError(err: unknown, path: string, timeoutMs: number): Tmds
   if (name === 'TimeoutError' || name === 'AbortError') {
     return new TmdsError('timeout', path, `${path} did not answer within ${timeoutMs} ms`);
   }
+  // fetch wraps the socket error in `cause`; node:http throws it as is.
   const cause = err instanceof Error && err.cause instanceof Error ? err.cause : undefined;
-  const code = (cause as NodeJS.ErrnoException | undefined)?.code;
+  const code =
+    (cause as NodeJS.ErrnoException | undefined)?.code ?? (err as NodeJS.ErrnoException)?.code;
   const detail = code ?? cause?.message ?? (err instanceof Error ? err.message : String(err));
   return new TmdsError('connection', path, `${path} could not be read: ${detail}`);
 }

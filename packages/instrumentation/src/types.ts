@@ -16,7 +16,10 @@ export interface EcsTaskMetricsInstrumentationConfig extends InstrumentationConf
   taskMetadataMaxAgeMs?: number;
   /** Shortest time between two diagnostics about the same kind of failure, in milliseconds. Default: 60000. */
   diagnosticIntervalMs?: number;
-  /** The `fetch` implementation to use. Default: the global `fetch`. */
+  /**
+   * The HTTP client, with `fetch`'s signature (the global `fetch` fits). Default: a keep-alive `node:http` GET,
+   * lighter than the global `fetch` in an app that does not use it otherwise.
+   */
   fetch?: typeof globalThis.fetch;
   /** Clock, in milliseconds since the epoch. Default: `Date.now`. */
   now?: () => number;
