@@ -39,7 +39,16 @@ const OUR_METRICS = new Set([
   'aws.ecs.task.network.io',
   'aws.ecs.task.ephemeral_storage.usage',
   'aws.ecs.task.ephemeral_storage.limit',
+  // Lifecycle, from /task: every container, stopped ones too.
+  'aws.ecs.container.status',
+  'aws.ecs.container.exit_code',
+  'aws.ecs.container.restart.count',
+  'aws.ecs.task.startup.duration',
+  'aws.ecs.task.image_pull.duration',
 ]);
+
+/** Lifecycle metrics, the only ones a stopped container still reports. */
+const LIFECYCLE = new Set(['aws.ecs.container.status', 'aws.ecs.container.exit_code']);
 
 let emu: TmdsEmulator | undefined;
 const cleanups: Array<() => unknown> = [];
@@ -80,6 +89,8 @@ describe('on a real MeterProvider from @opentelemetry/sdk-metrics', () => {
     const expected = new Set(OUR_METRICS);
     expected.delete('aws.ecs.task.cpu.limit');
     expected.delete('aws.ecs.task.cpu.utilization');
+    // No container of the fixture has a RestartCount (no restart policy).
+    expected.delete('aws.ecs.container.restart.count');
     expect(new Set(ours.map((p) => p.name))).toEqual(expected);
     const pkg = JSON.parse(
       readFileSync(new URL('../packages/instrumentation/package.json', import.meta.url), 'utf8'),
@@ -99,7 +110,9 @@ describe('on a real MeterProvider from @opentelemetry/sdk-metrics', () => {
       const meta = task.Containers.find((c: any) => c.DockerId === id);
       const attrs = { 'container.id': id, 'container.name': meta.Name };
       if (Object.keys(s).length === 0) {
-        expect(points.filter((p) => p.attributes['container.id'] === id)).toEqual([]);
+        const own = points.filter((p) => p.attributes['container.id'] === id);
+        expect(own.filter((p) => !LIFECYCLE.has(p.name))).toEqual([]);
+        expect(pointValue(points, 'aws.ecs.container.exit_code', attrs)).toBe(meta.ExitCode);
         continue;
       }
       const ws = s.memory_stats.usage - s.memory_stats.stats.total_inactive_file;
@@ -142,7 +155,7 @@ describe('on a real MeterProvider from @opentelemetry/sdk-metrics', () => {
     expect(emu.requestCount('/task/stats')).toBe(1);
   });
 
-  it('re-reads /task when the set of running containers changes; a stopped one stops reporting', async () => {
+  it('re-reads /task when the set of running containers changes; a stopped one reports only its lifecycle', async () => {
     // DELTA: with CUMULATIVE the SDK itself keeps re-exporting a series' last value after it stops being
     // observed (its TemporalMetricProcessor merges every past collection), whatever the callback reports.
     emu = await startTmdsEmulator({ scenario: 'ec2-bridge-3-containers' });
@@ -158,7 +171,16 @@ describe('on a real MeterProvider from @opentelemetry/sdk-metrics', () => {
     emu.stopContainer('nginx300', { exitCode: 1 });
     const points = flatten(await mp.collect());
     expect(emu.requestCount('/task')).toBe(2);
-    expect(points.some((p) => p.attributes['container.name'] === 'nginx300')).toBe(false);
+    const nginx300 = points.filter((p) => p.attributes['container.name'] === 'nginx300');
+    expect(new Set(nginx300.map((p) => p.name))).toEqual(LIFECYCLE);
+    const attrs = { 'container.name': 'nginx300' };
+    expect(pointValue(points, 'aws.ecs.container.exit_code', attrs)).toBe(1);
+    expect(
+      pointValue(points, 'aws.ecs.container.status', {
+        ...attrs,
+        'aws.ecs.container.known_status': 'stopped',
+      }),
+    ).toBe(1);
   });
 
   it('works through registerInstrumentations, as NodeSDK registers it', async () => {

@@ -29,11 +29,15 @@ export interface Collection {
   task: TmdsTaskMetadata | undefined;
 }
 
-/**
- * One collection through a real MeterProvider: exactly the points an app would export.
- * Throws a CliError naming the cause when the endpoint could not be read.
- */
-export async function collectOnce(options: CollectOptions = {}): Promise<Collection> {
+/** Repeated collections through one MeterProvider (peaks observed between collections accumulate). */
+export interface CollectionSession {
+  /** One collection; throws a CliError naming the cause when the endpoint could not be read. */
+  collect(): Promise<Collection>;
+  close(): Promise<void>;
+}
+
+/** Opens a MeterProvider with the instrumentation on it; throws a CliError when there is no endpoint. */
+export async function openCollection(options: CollectOptions = {}): Promise<CollectionSession> {
   const temporality = options.temporality ?? AggregationTemporality.CUMULATIVE;
   const reader = new OnDemandReader({ aggregationTemporalitySelector: () => temporality });
   const provider = new MeterProvider({ readers: [reader] });
@@ -42,19 +46,36 @@ export async function collectOnce(options: CollectOptions = {}): Promise<Collect
     endpoint: options.endpoint,
     timeoutMs: options.timeoutMs,
   });
-  try {
-    instrumentation.setMeterProvider(provider);
-    instrumentation.enable();
-    const failure = instrumentation.lastFailure;
-    if (failure?.kind === 'no-endpoint') {
-      throw new CliError('no endpoint: pass --endpoint URL or set ECS_CONTAINER_METADATA_URI_V4');
-    }
-    const { resourceMetrics } = await reader.collect();
-    if (instrumentation.lastFailure) throw new CliError(instrumentation.lastFailure.message);
-    return { resourceMetrics, task: instrumentation.taskMetadata };
-  } finally {
+  const close = async () => {
     instrumentation.disable();
     await provider.shutdown();
+  };
+  instrumentation.setMeterProvider(provider);
+  instrumentation.enable();
+  if (instrumentation.lastFailure?.kind === 'no-endpoint') {
+    await close();
+    throw new CliError('no endpoint: pass --endpoint URL or set ECS_CONTAINER_METADATA_URI_V4');
+  }
+  return {
+    close,
+    async collect() {
+      const { resourceMetrics } = await reader.collect();
+      if (instrumentation.lastFailure) throw new CliError(instrumentation.lastFailure.message);
+      return { resourceMetrics, task: instrumentation.taskMetadata };
+    },
+  };
+}
+
+/**
+ * One collection through a real MeterProvider: exactly the points an app would export.
+ * Throws a CliError naming the cause when the endpoint could not be read.
+ */
+export async function collectOnce(options: CollectOptions = {}): Promise<Collection> {
+  const session = await openCollection(options);
+  try {
+    return await session.collect();
+  } finally {
+    await session.close();
   }
 }
 

@@ -49,6 +49,17 @@ function describeAttributes(attributes: MetricPoint['attributes']): string {
   return [name === undefined ? 'task' : String(name), ...rest].join(' ');
 }
 
+/** Columns aligned on the widest cell, two spaces apart; the last column is not padded. */
+export function alignColumns(header: string[], rows: string[][]): string {
+  const widths = header.map((h, i) => Math.max(h.length, ...rows.map((r) => (r[i] ?? '').length)));
+  const line = (cells: string[]) =>
+    cells
+      .map((c, i) => (i === cells.length - 1 ? c : c.padEnd(widths[i]!)))
+      .join('  ')
+      .trimEnd();
+  return `${[header, ...rows].map(line).join('\n')}\n`;
+}
+
 /** An aligned table: metric, scope (task or container name) and attributes, value. */
 export function formatTable(points: MetricPoint[]): string {
   const rows = points.map((p) => [
@@ -56,12 +67,5 @@ export function formatTable(points: MetricPoint[]): string {
     describeAttributes(p.attributes),
     humanValue(p.value, p.unit),
   ]);
-  const header = ['METRIC', 'OF', 'VALUE'];
-  const widths = header.map((h, i) => Math.max(h.length, ...rows.map((r) => r[i]!.length)));
-  const line = (cells: string[]) =>
-    cells
-      .map((c, i) => (i === cells.length - 1 ? c : c.padEnd(widths[i]!)))
-      .join('  ')
-      .trimEnd();
-  return `${[header, ...rows].map(line).join('\n')}\n`;
+  return alignColumns(['METRIC', 'OF', 'VALUE'], rows);
 }

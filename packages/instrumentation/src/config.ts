@@ -1,5 +1,6 @@
+import { type ReadTextFile, readTextFileSync } from './cgroup.js';
 import { createHttpGet, type HttpGet } from './http-get.js';
-import type { EcsTaskMetricsInstrumentationConfig } from './types.js';
+import type { EcsTaskMetricsInstrumentationConfig, PhaseSummary } from './types.js';
 
 /** The options with every default applied. */
 export interface ResolvedConfig {
@@ -9,11 +10,19 @@ export interface ResolvedConfig {
   diagnosticIntervalMs: number;
   fetch: HttpGet;
   now: () => number;
+  cgroupSampleIntervalMs: number;
+  cgroupRoot: string;
+  readTextFile: ReadTextFile;
+  flushTimeoutMs: number;
+  onPhaseEnd: ((summary: PhaseSummary) => void) | undefined;
 }
 
 export const DEFAULT_TIMEOUT_MS = 2000;
 export const DEFAULT_TASK_METADATA_MAX_AGE_MS = 5 * 60_000;
 export const DEFAULT_DIAGNOSTIC_INTERVAL_MS = 60_000;
+export const DEFAULT_CGROUP_SAMPLE_INTERVAL_MS = 250;
+export const DEFAULT_CGROUP_ROOT = '/sys/fs/cgroup';
+export const DEFAULT_FLUSH_TIMEOUT_MS = 12_000;
 export const ENDPOINT_ENV = 'ECS_CONTAINER_METADATA_URI_V4';
 
 function positive(value: number | undefined, fallback: number): number {
@@ -32,5 +41,13 @@ export function resolveConfig(
     diagnosticIntervalMs: positive(config.diagnosticIntervalMs, DEFAULT_DIAGNOSTIC_INTERVAL_MS),
     fetch: config.fetch ?? createHttpGet(),
     now: config.now ?? Date.now,
+    cgroupSampleIntervalMs:
+      config.cgroupSampleIntervalMs === 0
+        ? 0
+        : positive(config.cgroupSampleIntervalMs, DEFAULT_CGROUP_SAMPLE_INTERVAL_MS),
+    cgroupRoot: config.cgroupRoot || DEFAULT_CGROUP_ROOT,
+    readTextFile: config.readTextFile ?? readTextFileSync,
+    flushTimeoutMs: positive(config.flushTimeoutMs, DEFAULT_FLUSH_TIMEOUT_MS),
+    onPhaseEnd: config.onPhaseEnd,
   };
 }

@@ -61,8 +61,16 @@ export function memoryUsage(stats: TmdsContainerStats): number | undefined {
 export function memoryWorkingSet(stats: TmdsContainerStats): number | undefined {
   const usage = memoryUsage(stats);
   if (usage === undefined) return undefined;
-  const m = memoryStatsMap(stats);
-  const inactive = isCgroupV2(stats)
+  return workingSetFromStat(usage, memoryStatsMap(stats), isCgroupV2(stats));
+}
+
+/** The working set formula on a `memory.stat` map (shared by the agent's numbers and the own-cgroup reader). */
+export function workingSetFromStat(
+  usage: number,
+  m: Record<string, unknown>,
+  cgroupV2: boolean,
+): number {
+  const inactive = cgroupV2
     ? num(m.inactive_file)
     : (num(m.total_inactive_file) ?? num(m.inactive_file));
   const reclaimable = inactive ?? num(m.total_cache) ?? num(m.cache) ?? 0;
@@ -211,8 +219,11 @@ export function secondsSince(time: unknown, nowMs: number): number | undefined {
   return seconds >= 0 ? seconds : undefined;
 }
 
-/** The sample time `read` in epoch milliseconds. */
-export function sampleTime(stats: TmdsContainerStats): number | undefined {
-  const t = parseNanoTime(stats.read);
+/** The sample time `read` (or `preread`) in epoch milliseconds; undefined for the zero time. */
+export function sampleTime(
+  stats: TmdsContainerStats,
+  field: 'read' | 'preread' = 'read',
+): number | undefined {
+  const t = parseNanoTime(stats[field]);
   return t ? t.seconds * 1000 + t.nanos / 1e6 : undefined;
 }

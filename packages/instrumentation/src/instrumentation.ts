@@ -1,21 +1,39 @@
-import type { BatchObservableCallback, Meter, Observable } from '@opentelemetry/api';
+import {
+  type BatchObservableCallback,
+  type Meter,
+  type MeterProvider,
+  metrics,
+  type Observable,
+} from '@opentelemetry/api';
 import { InstrumentationBase } from '@opentelemetry/instrumentation';
-import { ENDPOINT_ENV, resolveConfig } from './config.js';
+import { ENDPOINT_ENV, type ResolvedConfig, resolveConfig } from './config.js';
 import { ThrottledDiag } from './diagnostics.js';
+import { waitForFreshSample } from './fresh-sample.js';
 import { EcsInstruments } from './instruments.js';
+import { OwnCgroupSampler } from './own-cgroup-sampler.js';
+import { PhaseInstruments, PhaseRecorder } from './phases.js';
 import { TaskCollector } from './task-collector.js';
 import { TmdsClient, TmdsError } from './tmds-client.js';
 import type {
   CollectionFailure,
   EcsTaskMetricsInstrumentationConfig,
+  FlushResult,
   TaskSnapshot,
   TmdsTaskMetadata,
 } from './types.js';
 import { PACKAGE_NAME, PACKAGE_VERSION } from './version.js';
 
 interface Running {
-  collector: TaskCollector;
+  config: ResolvedConfig;
+  /** Undefined off ECS: phases still measure the own cgroup. */
+  collector: TaskCollector | undefined;
   diag: ThrottledDiag;
+  sampler: OwnCgroupSampler;
+  phases: PhaseRecorder;
+}
+
+interface ForceFlushable {
+  forceFlush(): Promise<void>;
 }
 
 /**
@@ -34,6 +52,10 @@ export class EcsTaskMetricsInstrumentation extends InstrumentationBase<EcsTaskMe
   declare private _lastFailure: CollectionFailure | undefined;
   declare private _attached: { meter: Meter; observables: Observable[] } | undefined;
   declare private readonly _callback: BatchObservableCallback;
+  declare private _phaseInstruments: PhaseInstruments | undefined;
+  declare private _meterProvider: MeterProvider | undefined;
+  /** The fresh sample a flush waited for, observed by the collections of that flush. */
+  declare private _flushSnapshot: TaskSnapshot | undefined;
 
   constructor(config: EcsTaskMetricsInstrumentationConfig = {}) {
     super(PACKAGE_NAME, PACKAGE_VERSION, config);
@@ -50,7 +72,13 @@ export class EcsTaskMetricsInstrumentation extends InstrumentationBase<EcsTaskMe
     if (this._callback === undefined) return;
     this._detach();
     this._instruments = new EcsInstruments(this.meter);
+    this._phaseInstruments = new PhaseInstruments(this.meter);
     if (this._running) this._attach();
+  }
+
+  override setMeterProvider(meterProvider: MeterProvider): void {
+    this._meterProvider = meterProvider;
+    super.setMeterProvider(meterProvider);
   }
 
   override enable(): void {
@@ -62,6 +90,7 @@ export class EcsTaskMetricsInstrumentation extends InstrumentationBase<EcsTaskMe
     super.disable();
     if (this._callback === undefined) return;
     this._detach();
+    this._running?.sampler.stop();
     this._running = undefined;
   }
 
@@ -72,7 +101,7 @@ export class EcsTaskMetricsInstrumentation extends InstrumentationBase<EcsTaskMe
 
   /** The last `/task` document read (for resource-free consumers such as the CLI). */
   get taskMetadata(): TmdsTaskMetadata | undefined {
-    return this._running?.collector.taskMetadata;
+    return this._running?.collector?.taskMetadata;
   }
 
   /**
@@ -88,29 +117,114 @@ export class EcsTaskMetricsInstrumentation extends InstrumentationBase<EcsTaskMe
         `${ENDPOINT_ENV} is not set and no endpoint was given, or the instrumentation is disabled`,
       );
     }
+    if (!running.collector) {
+      throw new TmdsError(
+        'no-endpoint',
+        '',
+        `${ENDPOINT_ENV} is not set and no endpoint was given`,
+      );
+    }
     return running.collector.collect();
+  }
+
+  /**
+   * Runs one phase of a batch job and records its duration and the memory peaks of this container and of the
+   * task while it ran, with the attribute `aws.ecs.phase.name`. Returns (or rethrows) what `fn` does; a failed
+   * phase is recorded with `error.type`. Phases nest and run in sequence. When the instrumentation is disabled
+   * it only runs `fn`.
+   *
+   * ```ts
+   * const rows = await ecsMetrics.measure('load', () => loadRows(input));
+   * ```
+   */
+  async measure<T>(name: string, fn: () => T | Promise<T>): Promise<T> {
+    const running = this._running;
+    if (!running) return fn();
+    return running.phases.measure(name, fn);
+  }
+
+  /**
+   * Waits for an agent sample newer than the last one observed (bounded by `flushTimeoutMs`, default 12 s),
+   * then flushes the MeterProvider so that sample is exported. Use it at the end of a batch job instead of
+   * sleeping for the agent's interval. Never rejects.
+   */
+  async flush(options: { timeoutMs?: number } = {}): Promise<FlushResult> {
+    const running = this._running;
+    let result: FlushResult = { fresh: false, polls: 0 };
+    if (running?.collector) {
+      const waited = await waitForFreshSample(running.collector, {
+        timeoutMs: options.timeoutMs ?? running.config.flushTimeoutMs,
+        now: running.config.now,
+      });
+      result = { fresh: waited.fresh, polls: waited.polls };
+      const reads = waited.snapshot?.containers.map((c) => c.readAt ?? Number.NEGATIVE_INFINITY);
+      if (reads && reads.length > 0) result.readAt = Math.max(...reads);
+      if (!waited.fresh) {
+        running.diag.warn('flush', 'flush: no new agent sample in time, exporting the last one');
+      }
+      this._flushSnapshot = waited.snapshot;
+    }
+    try {
+      const provider = (this._meterProvider ??
+        metrics.getMeterProvider()) as Partial<ForceFlushable>;
+      await provider.forceFlush?.();
+    } catch (err) {
+      this._diag.warn(`flush: the MeterProvider failed to flush: ${(err as Error).message}`);
+    } finally {
+      this._flushSnapshot = undefined;
+    }
+    return result;
+  }
+
+  /** The shutdown path of a batch job: {@link flush}, then {@link disable}. */
+  async shutdown(options: { timeoutMs?: number } = {}): Promise<FlushResult> {
+    try {
+      return await this.flush(options);
+    } finally {
+      this.disable();
+    }
   }
 
   private _start(): void {
     if (this._running) return;
     const config = resolveConfig(this.getConfig());
-    if (!config.endpoint) {
+    const diag = new ThrottledDiag(this._diag, config.diagnosticIntervalMs, config.now);
+    let collector: TaskCollector | undefined;
+    if (config.endpoint) {
+      const client = new TmdsClient({
+        endpoint: config.endpoint,
+        timeoutMs: config.timeoutMs,
+        fetch: config.fetch,
+      });
+      collector = new TaskCollector(client, config, diag);
+    } else {
       this._lastFailure = {
         kind: 'no-endpoint',
         path: '',
         message: `${ENDPOINT_ENV} is not set: not running on Amazon ECS, no task metrics will be reported`,
       };
       this._diag.warn(this._lastFailure.message);
-      return;
     }
-    const diag = new ThrottledDiag(this._diag, config.diagnosticIntervalMs, config.now);
-    const client = new TmdsClient({
-      endpoint: config.endpoint,
-      timeoutMs: config.timeoutMs,
-      fetch: config.fetch,
+    const sampler = new OwnCgroupSampler(
+      {
+        intervalMs: config.cgroupSampleIntervalMs,
+        read: config.readTextFile,
+        root: config.cgroupRoot,
+        procFile: '/proc/self/cgroup',
+        platform: process.platform,
+      },
+      this._diag,
+    );
+    const phases = new PhaseRecorder({
+      sampler,
+      collector,
+      instruments: () => this._phaseInstruments,
+      now: config.now,
+      onPhaseEnd: config.onPhaseEnd,
     });
-    this._running = { collector: new TaskCollector(client, config, diag), diag };
-    this._attach();
+    if (collector) collector.onSnapshot = (snapshot) => phases.onSnapshot(snapshot);
+    this._running = { config, collector, diag, sampler, phases };
+    if (collector) this._attach();
   }
 
   private _attach(): void {
@@ -131,9 +245,9 @@ export class EcsTaskMetricsInstrumentation extends InstrumentationBase<EcsTaskMe
   private async _observe(result: Parameters<BatchObservableCallback>[0]): Promise<void> {
     const running = this._running;
     const instruments = this._instruments;
-    if (!running || !instruments) return;
+    if (!running?.collector || !instruments) return;
     try {
-      const snapshot = await running.collector.collect();
+      const snapshot = this._flushSnapshot ?? (await running.collector.collect());
       this._lastFailure = undefined;
       running.diag.clear('collect');
       instruments.observe(result, snapshot);

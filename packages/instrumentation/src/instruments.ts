@@ -3,6 +3,7 @@
  * is optional: a value the endpoint did not give is not reported (never as 0).
  */
 import type { Attributes, BatchObservableResult, Meter, Observable } from '@opentelemetry/api';
+import { LifecycleInstruments } from './lifecycle-instruments.js';
 import * as sc from './semconv.js';
 import type { ContainerMetrics, TaskMetrics, TaskSnapshot } from './types.js';
 
@@ -233,6 +234,7 @@ export class EcsInstruments {
   private readonly _container: PointPlan<ContainerMetrics>[];
   private readonly _task: PointPlan<TaskMetrics>[];
   private readonly _taskSets: Attributes[];
+  private readonly _lifecycle: LifecycleInstruments;
   // Attribute sets are built once per container and reused while it runs: the SDK hashes every point's
   // attributes, and an object it has seen before costs it less than a new one with the same content.
   private _containerSets = new Map<string, ContainerAttributes>();
@@ -241,11 +243,15 @@ export class EcsInstruments {
     this._container = plan(meter, CONTAINER_INSTRUMENTS);
     this._task = plan(meter, TASK_INSTRUMENTS);
     this._taskSets = attributeSets(this._task, {});
+    this._lifecycle = new LifecycleInstruments(meter);
   }
 
   /** Every instrument, for `addBatchObservableCallback`. */
   get all(): Observable[] {
-    return [...new Set([...this._container, ...this._task].map((p) => p.instrument))];
+    return [
+      ...new Set([...this._container, ...this._task].map((p) => p.instrument)),
+      ...this._lifecycle.observables,
+    ];
   }
 
   /** Observes one snapshot. */
@@ -264,5 +270,6 @@ export class EcsInstruments {
     // Only the containers of the last snapshot are kept, so the cache is as small as the task.
     this._containerSets = current;
     observeAll(result, this._task, snapshot.task, this._taskSets);
+    if (snapshot.lifecycle) this._lifecycle.observe(result, snapshot.lifecycle);
   }
 }

@@ -21,6 +21,7 @@ import {
   taskCpuLimit,
   taskMemoryLimit,
 } from './formulas.js';
+import { computeLifecycle } from './lifecycle.js';
 import type {
   ContainerMetrics,
   TaskMetrics,
@@ -135,13 +136,16 @@ export function computeSnapshot(
       networkTxBytes: net?.tx,
       uptime: secondsSince(meta?.StartedAt, nowMs),
       readAt: sampleTime(s),
+      prereadAt: sampleTime(s, 'preread'),
     });
   }
 
-  return {
+  const snapshot: TaskSnapshot = {
     containers,
     task: computeTaskMetrics(task, containers, running, awsvpc, taskCpu, metaById),
   };
+  if (task) snapshot.lifecycle = computeLifecycle(task);
+  return snapshot;
 }
 
 function computeTaskMetrics(

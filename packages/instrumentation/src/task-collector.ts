@@ -10,6 +10,14 @@ import type { TaskSnapshot, TmdsTaskMetadata, TmdsTaskStats } from './types.js';
 
 export const TASK_STATS_PATH = '/task/stats';
 export const TASK_PATH = '/task';
+/** The container metadata document of the container the endpoint belongs to (this process's). */
+export const CONTAINER_PATH = '';
+
+/** The container this process runs in, from the container metadata document. */
+export interface OwnContainer {
+  id: string;
+  name: string;
+}
 
 function isObject(value: unknown): value is Record<string, unknown> {
   return typeof value === 'object' && value !== null && !Array.isArray(value);
@@ -21,6 +29,10 @@ export class TaskCollector {
   private _taskReadAt = Number.NEGATIVE_INFINITY;
   private _taskSignature = '';
   private _inflight: Promise<TaskSnapshot> | undefined;
+  private _last: TaskSnapshot | undefined;
+  private _own: Promise<OwnContainer | undefined> | undefined;
+  /** Called with every snapshot computed (phases fold them into their peaks). */
+  onSnapshot: ((snapshot: TaskSnapshot) => void) | undefined;
 
   constructor(
     private readonly _client: TmdsClient,
@@ -31,6 +43,36 @@ export class TaskCollector {
   /** The last `/task` document read, if any. */
   get taskMetadata(): TmdsTaskMetadata | undefined {
     return this._task;
+  }
+
+  /** The last snapshot computed, if any. */
+  get lastSnapshot(): TaskSnapshot | undefined {
+    return this._last;
+  }
+
+  /**
+   * This process's container (`DockerId`, `Name`), read once from the container metadata document and kept:
+   * a container's identity never changes. Undefined when that document cannot be read (retried next time).
+   */
+  ownContainer(): Promise<OwnContainer | undefined> {
+    if (!this._own) {
+      this._own = this._client.get(CONTAINER_PATH).then(
+        (doc) => {
+          const c = isObject(doc) ? doc : {};
+          if (typeof c.DockerId === 'string' && typeof c.Name === 'string') {
+            return { id: c.DockerId, name: c.Name };
+          }
+          this._own = undefined;
+          return undefined;
+        },
+        (err: Error) => {
+          this._own = undefined;
+          this._diag.warn('container', `could not read the container metadata: ${err.message}`);
+          return undefined;
+        },
+      );
+    }
+    return this._own;
   }
 
   /** Reads the endpoint and computes a snapshot; concurrent calls share one collection. Throws a TmdsError. */
@@ -61,7 +103,10 @@ export class TaskCollector {
     if (!this._task || !fresh || signature !== this._taskSignature) {
       await this._refreshTask(signature, now);
     }
-    return computeSnapshot(this._task, stats, this._peaks, this._config.now(), ids);
+    const snapshot = computeSnapshot(this._task, stats, this._peaks, this._config.now(), ids);
+    this._last = snapshot;
+    this.onSnapshot?.(snapshot);
+    return snapshot;
   }
 
   private async _refreshTask(signature: string, now: number): Promise<void> {

@@ -1,4 +1,5 @@
 import type { InstrumentationConfig } from '@opentelemetry/instrumentation';
+import type { TaskLifecycle } from './lifecycle.js';
 
 /** Options of {@link EcsTaskMetricsInstrumentation}. Every field is optional; defaults live in `config.ts`. */
 export interface EcsTaskMetricsInstrumentationConfig extends InstrumentationConfig {
@@ -23,6 +24,69 @@ export interface EcsTaskMetricsInstrumentationConfig extends InstrumentationConf
   fetch?: typeof globalThis.fetch;
   /** Clock, in milliseconds since the epoch. Default: `Date.now`. */
   now?: () => number;
+  /**
+   * How often the own memory cgroup is read while a phase ({@link EcsTaskMetricsInstrumentation.measure}) is
+   * open, in milliseconds. Default: 250. 0 turns the own-cgroup fast path off (phase peaks then come from the
+   * agent's samples only).
+   */
+  cgroupSampleIntervalMs?: number;
+  /** Mount point of the cgroup file systems. Default: `/sys/fs/cgroup`. */
+  cgroupRoot?: string;
+  /** Reads a cgroup or proc file as text, undefined when absent. Default: `fs.readFileSync` (tests, non-Linux). */
+  readTextFile?: (path: string) => string | undefined;
+  /**
+   * Longest wait of {@link EcsTaskMetricsInstrumentation.flush} for an agent sample newer than the last one, in
+   * milliseconds. Default: 12000 (a Fargate agent interval plus margin).
+   */
+  flushTimeoutMs?: number;
+  /** Called after every phase with its numbers (for logs; the same numbers are recorded as metrics). */
+  onPhaseEnd?: (summary: PhaseSummary) => void;
+}
+
+/** Where a phase's usage peak came from. */
+export type PhasePeakSource = 'kernel' | 'cgroup-sampled' | 'agent';
+
+/** The numbers of one phase run, as recorded. Absent fields had no source. */
+export interface PhaseSummary {
+  name: string;
+  /** The enclosing phase, when nested. */
+  parent?: string;
+  durationMs: number;
+  /** `error.type` when the callback threw or rejected. */
+  errorType?: string;
+  /** This container (the process's own). */
+  container: {
+    name?: string;
+    id?: string;
+    /** Peak memory usage during the phase, bytes. */
+    usagePeak?: number;
+    /**
+     * `kernel`: the cgroup's high-water mark rose during the phase, so its new value is the phase's peak;
+     * `cgroup-sampled`: the highest reading of the own cgroup (every `cgroupSampleIntervalMs`);
+     * `agent`: the highest agent sample taken during the phase.
+     */
+    usagePeakSource?: PhasePeakSource;
+    /** Peak working set during the phase (sampled: the kernel keeps no peak for it), bytes. */
+    workingSetPeak?: number;
+    /** The highest own-cgroup reading, whatever the source of `usagePeak`. */
+    sampledUsagePeak?: number;
+    /** Own-cgroup readings taken during the phase. */
+    cgroupReadings: number;
+    /** Agent samples taken during the phase. */
+    agentSamples: number;
+  };
+  /** The task: the own container's readings plus the other containers' latest agent samples. */
+  task: { usagePeak?: number; workingSetPeak?: number };
+}
+
+/** What {@link EcsTaskMetricsInstrumentation.flush} did. */
+export interface FlushResult {
+  /** Whether an agent sample newer than the last one observed before the flush arrived in time. */
+  fresh: boolean;
+  /** GETs of `/task/stats` made while waiting. */
+  polls: number;
+  /** `read` of the newest sample exported, epoch milliseconds. */
+  readAt?: number;
 }
 
 /** Why a collection reported nothing. */
@@ -83,6 +147,8 @@ export interface ContainerMetrics {
   uptime?: number;
   /** The stats sample time (`read`), milliseconds since the epoch. */
   readAt?: number;
+  /** The previous sample time (`preread`), milliseconds since the epoch; absent on a first sample. */
+  prereadAt?: number;
 }
 
 /** Task-level values of one collection. Absent fields produce no point. */
@@ -110,6 +176,8 @@ export interface TaskMetrics {
 export interface TaskSnapshot {
   containers: ContainerMetrics[];
   task: TaskMetrics;
+  /** Status, exit code and restarts of every container `/task` lists (stopped ones too); absent without `/task`. */
+  lifecycle?: TaskLifecycle;
 }
 
 /** The subset of a `/task` container document this package reads. */

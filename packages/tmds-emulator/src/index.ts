@@ -1,3 +1,5 @@
+export { DEFAULT_LIVE_SAMPLE_INTERVAL_MS, ecsExitCode, startLiveEmulator } from './live.js';
+export { LiveCgroupError, probeLiveCgroups } from './live-cgroups.js';
 export { listScenarios } from './scenario.js';
 export { DEFAULT_DELTAS } from './scripted-state.js';
 export { startTmdsEmulator } from './server.js';
@@ -7,6 +9,9 @@ export type {
   EndpointPath,
   FaultScope,
   LatencyFault,
+  LiveEmulatorOptions,
+  LiveExit,
+  LiveTmdsEmulator,
   MalformedFault,
   RateLimitOptions,
   RecordedRequest,
@@ -15,5 +20,6 @@ export type {
   StopContainerOptions,
   TmdsEmulator,
   TmdsEmulatorOptions,
+  TmdsEndpointServer,
   TruncatedFault,
 } from './types.js';

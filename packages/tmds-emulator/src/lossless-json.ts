@@ -41,6 +41,12 @@ export function stringifyLossless(value: unknown): string {
   return JSON.stringify(value);
 }
 
+/** An integer's decimal text as a JSON number: exact beyond 2^53 (kernel sentinels such as 2^63 - 4096). */
+export function integerFromText(text: string): number | RawJson {
+  const n = Number(text);
+  return Number.isSafeInteger(n) ? n : json.rawJSON(text);
+}
+
 /** Whether a value is a raw number kept by {@link parseLossless}. */
 export function isRawJson(value: unknown): value is RawJson {
   return json.isRawJSON(value);

@@ -20,6 +20,7 @@ import type {
   StatusFault,
   TmdsEmulator,
   TmdsEmulatorOptions,
+  TmdsEndpointServer,
 } from './types.js';
 
 const LOOPBACK_HOSTS = new Set(['127.0.0.1', '::1', 'localhost']);
@@ -29,6 +30,35 @@ type Route = { endpoint: EndpointPath } | { answer: CannedAnswer; path: string }
 
 /** Starts an emulator on a loopback port and resolves once it listens. */
 export async function startTmdsEmulator(options: TmdsEmulatorOptions = {}): Promise<TmdsEmulator> {
+  const state = new ScriptedState(loadScenario(resolveScenarioDir(options)), options.deltas);
+  const server = await serveState(state, options);
+  return {
+    ...server,
+    deltas: state.deltas,
+    advance: (seconds = 10) => state.advance(seconds),
+    stopContainer: (name, stopOptions) => state.stopContainer(name, stopOptions),
+    startContainer: (name) => state.startContainer(name),
+    restartContainer: (name) => state.restartContainer(name),
+    setMemoryUsage: (name, bytes) => state.setMemoryUsage(name, bytes),
+    setCpuVcpu: (name, vcpu) => state.setCpuVcpu(name, vcpu),
+  };
+}
+
+/** What the server needs from the documents it serves (scripted fixtures, or a live cgroup). */
+export interface ServedState {
+  /** Body of an endpoint path; undefined when the task has no such document. */
+  body(path: EndpointPath): Buffer | string | undefined;
+  /** DockerId of `/stats` when that container is stopped (the agent then answers 500). */
+  stoppedSingleStatsId(): string | undefined;
+  defaultContainerId(): string | undefined;
+  taskArn(): string | undefined;
+}
+
+/** Serves `state` on a loopback port with the agent's routing, errors, faults and rate limiter. */
+export async function serveState(
+  state: ServedState,
+  options: Pick<TmdsEmulatorOptions, 'host' | 'port' | 'endpointId' | 'rateLimit' | 'now'>,
+): Promise<TmdsEndpointServer> {
   const host = options.host ?? '127.0.0.1';
   if (!LOOPBACK_HOSTS.has(host)) {
     throw new Error(
@@ -36,7 +66,6 @@ export async function startTmdsEmulator(options: TmdsEmulatorOptions = {}): Prom
     );
   }
   const now = options.now ?? Date.now;
-  const state = new ScriptedState(loadScenario(resolveScenarioDir(options)), options.deltas);
   const endpointId = options.endpointId ?? state.defaultContainerId() ?? 'emulator';
   const dockerId = state.defaultContainerId() ?? endpointId;
   const taskArn = state.taskArn() ?? 'arn:aws:ecs:us-east-1:123456789012:task/emulator/emulator';
@@ -139,19 +168,12 @@ export async function startTmdsEmulator(options: TmdsEmulatorOptions = {}): Prom
   return {
     url: `${origin}/v4/${endpointId}`,
     origin,
-    deltas: state.deltas,
     requests,
     requestCount: (path) => requests.filter((request) => request.path === path).length,
     resetCounts: () => {
       requests.length = 0;
     },
     setFault: (fault) => faults.set(fault),
-    advance: (seconds = 10) => state.advance(seconds),
-    stopContainer: (name, stopOptions) => state.stopContainer(name, stopOptions),
-    startContainer: (name) => state.startContainer(name),
-    restartContainer: (name) => state.restartContainer(name),
-    setMemoryUsage: (name, bytes) => state.setMemoryUsage(name, bytes),
-    setCpuVcpu: (name, vcpu) => state.setCpuVcpu(name, vcpu),
     setPayload: (path, body) => {
       if (body === undefined) overrides.delete(path);
       else

@@ -16,6 +16,11 @@ export function addSeconds(timestamp: string, seconds: number): string {
     BigInt(epochMs) * 1_000_000n +
     BigInt(fraction.padEnd(9, '0')) +
     BigInt(Math.round(seconds * 1e9));
+  return formatEpochNanos(nanos);
+}
+
+/** Nanoseconds since the epoch as Go's `time.RFC3339Nano` writes them (UTC, fraction without trailing zeros). */
+export function formatEpochNanos(nanos: bigint): string {
   const wholeMs = nanos / 1_000_000n - (nanos % 1_000_000n < 0n ? 1n : 0n);
   const subMsNanos = nanos - wholeMs * 1_000_000n;
   const date = new Date(Number(wholeMs));

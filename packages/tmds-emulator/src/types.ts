@@ -1,3 +1,5 @@
+import type { ChildProcess } from 'node:child_process';
+
 /**
  * Endpoint path of the emulator, relative to {@link TmdsEmulator.url} (`''`, `'/task'`, `'/taskWithTags'`,
  * `'/stats'`, `'/task/stats'`) or to {@link TmdsEmulator.origin} for the ECS Managed Instances daemon
@@ -136,14 +138,12 @@ export interface StopContainerOptions {
   exitCode?: number;
 }
 
-/** A running emulator. Container names match the stats `name`, the task's `Name`/`DockerName`, or the DockerId. */
-export interface TmdsEmulator {
+/** A running TMDS v4 server, fixture or live: requests, faults, payload overrides. */
+export interface TmdsEndpointServer {
   /** Value for `ECS_CONTAINER_METADATA_URI_V4`: `http://127.0.0.1:PORT/v4/<id>`. */
   readonly url: string;
   /** `http://127.0.0.1:PORT`; the Managed Instances daemon paths `/tasks` and `/tasks/stats` hang off it. */
   readonly origin: string;
-  /** Resolved per-second amounts `advance()` adds, to derive expected values from. */
-  readonly deltas: Readonly<EmulatorDeltas>;
   /** Every request received since start or the last {@link resetCounts}, oldest first. */
   readonly requests: readonly RecordedRequest[];
   /** Requests received for one endpoint path (see {@link RecordedRequest.path}). */
@@ -152,6 +152,19 @@ export interface TmdsEmulator {
   resetCounts(): void;
   /** Injects a fault, replacing the current one; `undefined` clears it. */
   setFault(fault: EmulatorFault | undefined): void;
+  /**
+   * Serves `payload` verbatim for `path` (a string as is, anything else as JSON) until cleared with `undefined`.
+   * Scripted changes do not touch an overridden path.
+   */
+  setPayload(path: string, payload: unknown): void;
+  /** Stops listening and closes every connection. */
+  close(): Promise<void>;
+}
+
+/** A running emulator. Container names match the stats `name`, the task's `Name`/`DockerName`, or the DockerId. */
+export interface TmdsEmulator extends TmdsEndpointServer {
+  /** Resolved per-second amounts `advance()` adds, to derive expected values from. */
+  readonly deltas: Readonly<EmulatorDeltas>;
   /** Moves every running container's stats sample forward by `seconds` (10 by default, Fargate's window). */
   advance(seconds?: number): void;
   /** Stats entry becomes `{}`; in `/task` KnownStatus becomes `STOPPED` with `ExitCode`. */
@@ -164,11 +177,57 @@ export interface TmdsEmulator {
   setMemoryUsage(name: string, bytes: number): void;
   /** Sets the vCPUs a container uses from now on (see {@link EmulatorDeltas.cpuVcpuByContainer}). */
   setCpuVcpu(name: string, vcpu: number): void;
+}
+
+/** Options of {@link startLiveEmulator}. */
+export interface LiveEmulatorOptions {
+  /** The container's command and its arguments, e.g. `['node', 'job.js']`. */
+  command: readonly string[];
+  /** `memory.limit_in_bytes` of the container's cgroup (and `Limits.Memory` in MiB); unlimited when absent. */
+  memoryLimitBytes?: number;
   /**
-   * Serves `payload` verbatim for `path` (a string as is, anything else as JSON) until cleared with `undefined`.
-   * Scripted changes do not touch an overridden path.
+   * How often the agent samples the container, in milliseconds: 1000 (EC2's docker stats), 10000 (Fargate).
+   * Default 1000. 0: only the first sample at start and those taken with {@link LiveTmdsEmulator.sample}.
    */
-  setPayload(path: string, payload: unknown): void;
-  /** Stops listening and closes every connection. */
+  sampleIntervalMs?: number;
+  /** TMDS `Name` of the container. Default `app`. */
+  containerName?: string;
+  /** Task definition family. Default `live`. */
+  family?: string;
+  /** Extra environment of the command (`ECS_CONTAINER_METADATA_URI_V4` is always set). */
+  env?: NodeJS.ProcessEnv;
+  /** The command's stdio: `pipe` (default, read `child.stdout`) or `inherit`. */
+  stdio?: 'pipe' | 'inherit';
+  /** Mount point of the cgroup v1 hierarchies. Default `/sys/fs/cgroup`. */
+  cgroupRoot?: string;
+  host?: string;
+  port?: number;
+  rateLimit?: boolean | RateLimitOptions;
+}
+
+/** How the live container ended. */
+export interface LiveExit {
+  /** The ECS `ExitCode`: the process's code, or 128 + the signal number when a signal ended it (137: SIGKILL). */
+  exitCode: number;
+  signal: NodeJS.Signals | null;
+}
+
+/** A live emulator: one task, one container running the command in real cgroups. */
+export interface LiveTmdsEmulator extends TmdsEndpointServer {
+  /** The command's process (its stdout and stderr when `stdio` is `pipe`). */
+  readonly child: ChildProcess;
+  /** The container's DockerId. */
+  readonly dockerId: string;
+  /** The cgroup directories of the container (memory, cpuacct, blkio); removed by `close()`. */
+  readonly cgroupPaths: { memory: string; cpuacct: string; blkio: string };
+  /** Reads a file of the container's memory cgroup now (e.g. `memory.max_usage_in_bytes`); undefined if absent. */
+  readMemoryFile(file: string): string | undefined;
+  /** Takes an agent sample now (the next `/task/stats` answers it). */
+  sample(): void;
+  /** Number of agent samples taken. */
+  readonly samples: number;
+  /** Resolves when the command exits; the endpoint keeps answering, with the container `STOPPED`. */
+  readonly exited: Promise<LiveExit>;
+  /** Kills the command if it still runs, removes the cgroups, stops listening. */
   close(): Promise<void>;
 }
