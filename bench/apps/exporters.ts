@@ -1,11 +1,13 @@
 /*
- * The exporter an app child uses. `serialize-discard` stands for any exporter: it serializes every export to
- * JSON and drops it (no network), so the app does an exporter's work per collection without a peer.
+ * The exporter an app child uses:
+ * - `serialize-discard` stands for any in-process exporter: it serializes every export to JSON and drops it;
+ * - `otlp`: OTLP/HTTP to a collector (the ADOT sidecar path), with the project's exporter-otlp.
  */
+import { createOtlpMetricExporter } from '@ecs-task-metrics/exporter-otlp';
 import { ExportResultCode } from '@opentelemetry/core';
 import type { PushMetricExporter, ResourceMetrics } from '@opentelemetry/sdk-metrics';
 
-export type ExporterKind = 'serialize-discard';
+export type ExporterKind = 'serialize-discard' | 'otlp';
 
 class SerializeDiscardExporter implements PushMetricExporter {
   bytes = 0;
@@ -17,9 +19,14 @@ class SerializeDiscardExporter implements PushMetricExporter {
   async shutdown(): Promise<void> {}
 }
 
-export async function createExporter(kind: ExporterKind): Promise<PushMetricExporter> {
+export async function createExporter(
+  kind: ExporterKind,
+  options: { otlpUrl?: string } = {},
+): Promise<PushMetricExporter> {
   switch (kind) {
     case 'serialize-discard':
       return new SerializeDiscardExporter();
+    case 'otlp':
+      return createOtlpMetricExporter({ url: options.otlpUrl });
   }
 }

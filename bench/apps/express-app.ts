@@ -25,6 +25,8 @@ export interface AppOptions {
   exporter: ExporterKind;
   /** The instrumentation's HTTP client: its default (node:http) or the global fetch. */
   client?: 'default' | 'fetch';
+  /** Where the `otlp` exporter sends. */
+  otlpUrl?: string;
   endpoint: string;
   mode: 'collections' | 'interval';
   collections?: number;
@@ -57,7 +59,7 @@ export interface DelaySample {
 
 const options = JSON.parse(process.argv[2] ?? '{}') as AppOptions;
 const send = (message: object) => process.send?.(message);
-const gc = (globalThis as { gc?: () => void }).gc;
+const gc = (globalThis as { gc?: (options?: object) => void }).gc;
 
 const app = express();
 app.get('/', (_req, res) => {
@@ -72,7 +74,7 @@ let reader: PeriodicExportingMetricReader | undefined;
 let provider: MeterProvider | undefined;
 let instrumentation: EcsTaskMetricsInstrumentation | undefined;
 if (options.variant === 'instrumented') {
-  const inner = await createExporter(options.exporter);
+  const inner = await createExporter(options.exporter, { otlpUrl: options.otlpUrl });
   // Counts exports, which is how the interval mode knows how many collections happened.
   const exporter: PushMetricExporter = {
     export(metrics, done) {
@@ -100,8 +102,9 @@ if (options.variant === 'instrumented') {
 }
 
 function memorySample(): MemorySample {
-  gc?.();
-  gc?.();
+  // A memory-reducing full GC, as V8 runs under memory pressure: garbage collected and free pages returned to
+  // the system, so what remains is what the app holds.
+  gc?.({ type: 'major', execution: 'sync', flavor: 'last-resort' });
   const m = process.memoryUsage();
   return {
     type: 'sample',
