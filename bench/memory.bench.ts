@@ -107,7 +107,7 @@ export const memorySuite: Suite = {
     const checkpoints = [0, every, HEADLINE_AT, total].filter((n, i, a) => a.indexOf(n) === i);
     const tables: Table[] = [
       {
-        title: `Memory after N collections (${CONTAINERS} containers), MB after a full GC`,
+        title: `Memory after N collections (${CONTAINERS} containers), MB, after V8's memory-reducing full GC`,
         columns: [
           'variant',
           ...checkpoints.flatMap((n) => [`RSS @${n}`, `heap @${n}`]),
