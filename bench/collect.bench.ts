@@ -28,7 +28,7 @@ export const collectSuite: Suite = {
   title: 'Collection cost against the floor (1, 3, 10 containers)',
   async run(context) {
     const options = context.quick
-      ? { rounds: 10, timeMs: 80, warmupMs: 200, getParse: true }
+      ? { rounds: 8, timeMs: 80, warmupMs: 150, getParse: true }
       : { rounds: 40, timeMs: 150, warmupMs: 500, getParse: true };
     const sizes: SizeResult[] = [];
     for (const n of SIZES) sizes.push(await measureSize(n, options, context.progress));

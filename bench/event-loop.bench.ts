@@ -17,7 +17,7 @@ export const eventLoopSuite: Suite = {
   name: 'event-loop',
   title: 'Event-loop delay added by a collection every second',
   async run(context) {
-    const seconds = context.quick ? 8 : 120;
+    const seconds = context.quick ? 6 : 120;
     const scenario = await writeScenario(CONTAINERS);
     const emulator = await startEmulatorProcess(scenario.dir);
     let bare: DelaySample;

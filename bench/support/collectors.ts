@@ -10,10 +10,15 @@
 import http from 'node:http';
 import { text } from 'node:stream/consumers';
 import { EcsTaskMetricsInstrumentation } from '@ecs-task-metrics/instrumentation';
-import type { Attributes, Observable } from '@opentelemetry/api';
+import type {
+  Attributes,
+  Meter,
+  MeterProvider as MeterProviderApi,
+  MetricOptions,
+  Observable,
+} from '@opentelemetry/api';
 import {
   AggregationTemporality,
-  DataPointType,
   MeterProvider,
   MetricReader,
   type ResourceMetrics,
@@ -47,13 +52,57 @@ function onDemandProvider() {
   };
 }
 
+/** An instrument as the instrumentation created it: the Meter method, its name and options. */
+export interface CreatedInstrument {
+  method: string;
+  name: string;
+  options: MetricOptions | undefined;
+}
+
+/**
+ * A MeterProvider that hands out its meters' instruments as usual and notes every one created, so the floor
+ * can have the same instruments, those that report nothing this collection included (the SDK visits them all).
+ */
+function recordingProvider(
+  provider: MeterProvider,
+  created: CreatedInstrument[],
+): MeterProviderApi {
+  return {
+    getMeter(name, version, options) {
+      const meter = provider.getMeter(name, version, options);
+      return new Proxy(meter, {
+        get(target, prop, receiver) {
+          const value = Reflect.get(target, prop, receiver);
+          if (typeof value !== 'function') return value;
+          if (typeof prop === 'string' && prop.startsWith('create')) {
+            return (instrumentName: string, instrumentOptions?: MetricOptions) => {
+              if (!created.some((c) => c.method === prop && c.name === instrumentName)) {
+                created.push({ method: prop, name: instrumentName, options: instrumentOptions });
+              }
+              return value.call(target, instrumentName, instrumentOptions);
+            };
+          }
+          return value.bind(target);
+        },
+      });
+    },
+  };
+}
+
+export interface InstrumentationCollector extends BenchCollector {
+  /** Every instrument the instrumentation created. */
+  instruments: CreatedInstrument[];
+}
+
 /** The real instrumentation on a real MeterProvider. */
-export function instrumentationCollector(endpoint: string): BenchCollector {
+export function instrumentationCollector(endpoint: string): InstrumentationCollector {
   const { provider, collect } = onDemandProvider();
+  const instruments: CreatedInstrument[] = [];
   const instrumentation = new EcsTaskMetricsInstrumentation({ endpoint, enabled: false });
-  instrumentation.setMeterProvider(provider);
+  instrumentation.setMeterProvider(recordingProvider(provider, instruments));
   instrumentation.enable();
   return {
+    instruments,
     async collect() {
       const rm = await collect();
       const failure = instrumentation.lastFailure;
@@ -94,38 +143,45 @@ export async function fetchAndParse(url: string): Promise<unknown> {
 }
 
 /**
- * The floor: the same instruments and points as `template` (a collection of the instrumentation), observed
- * from constants after a bare GET + JSON.parse of `${endpoint}/task/stats`.
+ * The floor: the instrumentation's instruments (same methods, names and options) and the points of `template`
+ * (one of its steady-state collections), observed from constants after a bare GET + JSON.parse of
+ * `${endpoint}/task/stats`.
  */
-export function floorCollector(endpoint: string, template: ResourceMetrics): BenchCollector {
+export function floorCollector(
+  endpoint: string,
+  instruments: CreatedInstrument[],
+  template: ResourceMetrics,
+): BenchCollector {
   const { provider, collect } = onDemandProvider();
-  const meter = provider.getMeter('bench-floor');
-  const instruments: Observable[] = [];
+  const meter = provider.getMeter('bench-floor') as unknown as Record<
+    string,
+    (name: string, options?: MetricOptions) => unknown
+  >;
+  const byName = new Map<string, Observable>();
+  for (const i of instruments) {
+    const instrument = meter[i.method]!(i.name, i.options);
+    if (i.method.startsWith('createObservable')) byName.set(i.name, instrument as Observable);
+  }
   const constants: Array<[Observable, number, Attributes]> = [];
   for (const sm of template.scopeMetrics) {
     for (const m of sm.metrics) {
-      const options = { unit: m.descriptor.unit, description: m.descriptor.description };
-      let instrument: Observable;
-      if (m.dataPointType === DataPointType.GAUGE) {
-        instrument = meter.createObservableGauge(m.descriptor.name, options);
-      } else if (m.dataPointType === DataPointType.SUM && m.isMonotonic) {
-        instrument = meter.createObservableCounter(m.descriptor.name, options);
-      } else {
-        throw new Error(`unexpected metric kind for ${m.descriptor.name}`);
-      }
-      instruments.push(instrument);
+      const instrument = byName.get(m.descriptor.name);
+      if (!instrument) throw new Error(`no observable instrument named ${m.descriptor.name}`);
       for (const dp of m.dataPoints) {
         constants.push([instrument, dp.value as number, { ...dp.attributes }]);
       }
     }
   }
   const url = `${endpoint}/task/stats`;
-  meter.addBatchObservableCallback(async (result) => {
-    await getAndParse(url);
-    for (const [instrument, value, attributes] of constants) {
-      result.observe(instrument, value, attributes);
-    }
-  }, instruments);
+  (meter as unknown as Meter).addBatchObservableCallback(
+    async (result) => {
+      await getAndParse(url);
+      for (const [instrument, value, attributes] of constants) {
+        result.observe(instrument, value, attributes);
+      }
+    },
+    [...byName.values()],
+  );
   return { collect, shutdown: () => provider.shutdown() };
 }
 

@@ -1,5 +1,5 @@
 import { type ReadTextFile, readTextFileSync } from './cgroup.js';
-import { createHttpGet, type HttpGet } from './http-get.js';
+import { createHttpGet, fetchGet, type HttpGet } from './http-get.js';
 import type { EcsTaskMetricsInstrumentationConfig, PhaseSummary } from './types.js';
 
 /** The options with every default applied. */
@@ -8,7 +8,8 @@ export interface ResolvedConfig {
   timeoutMs: number;
   taskMetadataMaxAgeMs: number;
   diagnosticIntervalMs: number;
-  fetch: HttpGet;
+  /** The HTTP client: the `fetch` option adapted, else the default node:http GET. */
+  get: HttpGet;
   now: () => number;
   cgroupSampleIntervalMs: number;
   cgroupRoot: string;
@@ -39,7 +40,7 @@ export function resolveConfig(
     timeoutMs: positive(config.timeoutMs, DEFAULT_TIMEOUT_MS),
     taskMetadataMaxAgeMs: positive(config.taskMetadataMaxAgeMs, DEFAULT_TASK_METADATA_MAX_AGE_MS),
     diagnosticIntervalMs: positive(config.diagnosticIntervalMs, DEFAULT_DIAGNOSTIC_INTERVAL_MS),
-    fetch: config.fetch ?? createHttpGet(),
+    get: config.fetch ? fetchGet(config.fetch) : createHttpGet(),
     now: config.now ?? Date.now,
     cgroupSampleIntervalMs:
       config.cgroupSampleIntervalMs === 0

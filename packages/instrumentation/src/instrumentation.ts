@@ -194,7 +194,7 @@ export class EcsTaskMetricsInstrumentation extends InstrumentationBase<EcsTaskMe
       const client = new TmdsClient({
         endpoint: config.endpoint,
         timeoutMs: config.timeoutMs,
-        fetch: config.fetch,
+        get: config.get,
       });
       collector = new TaskCollector(client, config, diag);
     } else {

@@ -30,6 +30,20 @@ function digits(text: string, at: number, count: number): number {
  */
 export function parseNanoTime(text: unknown): NanoTime | undefined {
   if (typeof text !== 'string' || text.length < 20) return undefined;
+  // The /task times repeat at every collection and each sample's `read` becomes the next `preread`.
+  const known = parsed.get(text);
+  if (known !== undefined || parsed.has(text)) return known;
+  const time = parse(text);
+  if (parsed.size >= PARSED_MAX) parsed.clear();
+  parsed.set(text, time);
+  return time;
+}
+
+/** Times parsed lately (bounded: cleared when full), frozen since callers share them. */
+const parsed = new Map<string, NanoTime | undefined>();
+const PARSED_MAX = 1024;
+
+function parse(text: string): NanoTime | undefined {
   const year = digits(text, 0, 4);
   const month = digits(text, 5, 2);
   const day = digits(text, 8, 2);
@@ -91,7 +105,7 @@ export function parseNanoTime(text: unknown): NanoTime | undefined {
     ? Date.UTC(year, month - 1, day, hour, minute, second) - offsetMinutes * 60_000
     : Date.parse(`${text.slice(0, 19)}${text.slice(at)}`);
   if (!Number.isFinite(ms) || ms <= 0) return undefined;
-  return { seconds: ms / 1000, nanos };
+  return Object.freeze({ seconds: ms / 1000, nanos });
 }
 
 /** `a - b` in nanoseconds. */

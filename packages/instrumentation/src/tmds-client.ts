@@ -26,7 +26,7 @@ export class TmdsError extends Error implements CollectionFailure {
 export interface TmdsClientOptions {
   endpoint: string;
   timeoutMs: number;
-  fetch: HttpGet;
+  get: HttpGet;
 }
 
 const BODY_EXCERPT = 80;
@@ -55,23 +55,16 @@ export class TmdsClient {
 
   private async _request(path: string): Promise<unknown> {
     const url = `${this._base}${path}`;
-    // A timer cleared as soon as the body is read, not AbortSignal.timeout(): that one stays armed after the
-    // request is done and, when it fires, builds a DOMException for every request ever made.
-    const controller = new AbortController();
-    const timer = setTimeout(() => controller.abort(), this._options.timeoutMs);
-    timer.unref();
     let text: string;
     let status: number;
     try {
       const response = await context.with(suppressTracing(context.active()), () =>
-        this._options.fetch(url, { signal: controller.signal }),
+        this._options.get(url, this._options.timeoutMs),
       );
       status = response.status;
-      text = await response.text();
+      text = response.body;
     } catch (err) {
       throw classifyFetchError(err, path, this._options.timeoutMs);
-    } finally {
-      clearTimeout(timer);
     }
     if (status === 429) {
       throw new TmdsError('rate-limited', path, `${path} answered 429 (agent rate limit)`, status);

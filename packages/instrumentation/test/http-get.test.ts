@@ -5,7 +5,7 @@ import { AsyncLocalStorageContextManager } from '@opentelemetry/context-async-ho
 import { isTracingSuppressed } from '@opentelemetry/core';
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
 import { resolveConfig } from '../src/config.js';
-import { createHttpGet } from '../src/http-get.js';
+import { createHttpGet, fetchGet } from '../src/http-get.js';
 import { TmdsClient } from '../src/tmds-client.js';
 
 let emu: TmdsEmulator;
@@ -30,7 +30,7 @@ async function watching<T>(channel: string, onMessage: (m: any) => void, fn: () 
 }
 
 const client = (timeoutMs = 2000, endpoint = emu.url) =>
-  new TmdsClient({ endpoint, timeoutMs, fetch: resolveConfig({ endpoint }).fetch });
+  new TmdsClient({ endpoint, timeoutMs, get: resolveConfig({ endpoint }).get });
 
 describe('the default HTTP client (node:http, keep-alive)', () => {
   it('is the default, reads the same bytes as fetch and reuses one connection', async () => {
@@ -84,6 +84,11 @@ describe('the default HTTP client (node:http, keep-alive)', () => {
     await expect(client(100).get('/task/stats')).rejects.toMatchObject({ kind: 'timeout' });
     // The next request still works (the aborted socket is not reused).
     await expect(client().get('/task/stats')).resolves.toBeTypeOf('object');
+
+    // An injected fetch gets the same timeout, through an AbortSignal.
+    emu.setFault({ kind: 'latency', ms: 1000, paths: ['/task/stats'], count: 1 });
+    const viaFetch = new TmdsClient({ endpoint: emu.url, timeoutMs: 100, get: fetchGet(fetch) });
+    await expect(viaFetch.get('/task/stats')).rejects.toMatchObject({ kind: 'timeout' });
   });
 
   it('sends URLs other than http: to the global fetch', async () => {
@@ -95,8 +100,7 @@ describe('the default HTTP client (node:http, keep-alive)', () => {
     const failure = await watching(
       'http.client.request.start',
       (m) => started.push(m),
-      () =>
-        get(`https://127.0.0.1:${port}/`, { signal: AbortSignal.timeout(2000) }).catch((e) => e),
+      () => get(`https://127.0.0.1:${port}/`, 2000).catch((e) => e),
     );
     expect(started).toEqual([]);
     // fetch's own error: a TypeError whose cause is the socket error.
