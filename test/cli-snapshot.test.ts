@@ -1,27 +1,12 @@
-import { execFile } from 'node:child_process';
 import { readFileSync } from 'node:fs';
 import { createServer } from 'node:net';
-import { promisify } from 'node:util';
 import { startTmdsEmulator, type TmdsEmulator } from '@ecs-task-metrics/tmds-emulator';
 import { afterEach, describe, expect, it } from 'vitest';
+import { runCli as cli } from './helpers.js';
 
-const run = promisify(execFile);
-const BIN = new URL('../packages/cli/bin/ecs-task-metrics.js', import.meta.url).pathname;
 const FIXTURES = new URL('../packages/tmds-emulator/fixtures/', import.meta.url);
 const fixture = (scenario: string, file: string): any =>
   JSON.parse(readFileSync(new URL(`${scenario}/${file}`, FIXTURES), 'utf8'));
-
-async function cli(args: string[], env: NodeJS.ProcessEnv = {}) {
-  const clean = { ...process.env, ...env };
-  if (!('ECS_CONTAINER_METADATA_URI_V4' in env)) delete clean.ECS_CONTAINER_METADATA_URI_V4;
-  try {
-    const { stdout, stderr } = await run(process.execPath, [BIN, ...args], { env: clean });
-    return { code: 0, stdout, stderr };
-  } catch (err) {
-    const e = err as { code: number; stdout: string; stderr: string };
-    return { code: e.code, stdout: e.stdout, stderr: e.stderr };
-  }
-}
 
 let emu: TmdsEmulator | undefined;
 afterEach(async () => {

@@ -1,3 +1,5 @@
+import { execFile } from 'node:child_process';
+import { promisify } from 'node:util';
 import type { DiagLogger } from '@opentelemetry/api';
 import {
   AggregationTemporality,
@@ -78,4 +80,20 @@ export function recordingDiag(): DiagLogger & { messages: Array<{ level: string;
     debug: log('debug'),
     verbose: log('verbose'),
   };
+}
+
+const run = promisify(execFile);
+const BIN = new URL('../packages/cli/bin/ecs-task-metrics.js', import.meta.url).pathname;
+
+/** Runs the built `ecs-task-metrics` command; `ECS_CONTAINER_METADATA_URI_V4` only when `env` sets it. */
+export async function runCli(args: string[], env: NodeJS.ProcessEnv = {}) {
+  const clean = { ...process.env, ...env };
+  if (!('ECS_CONTAINER_METADATA_URI_V4' in env)) delete clean.ECS_CONTAINER_METADATA_URI_V4;
+  try {
+    const { stdout, stderr } = await run(process.execPath, [BIN, ...args], { env: clean });
+    return { code: 0, stdout, stderr };
+  } catch (err) {
+    const e = err as { code: number; stdout: string; stderr: string };
+    return { code: e.code, stdout: e.stdout, stderr: e.stderr };
+  }
 }

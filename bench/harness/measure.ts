@@ -18,6 +18,8 @@ export interface MeasureOptions {
   timeMs: number;
   /** Warm-up of each variant before the first round, ms. */
   warmupMs: number;
+  /** Fewest iterations of a variant in a round (and in the warm-up); default 32. */
+  minIterations?: number;
 }
 
 export interface Measured {
@@ -45,7 +47,13 @@ export async function measureInterleaved(
     byRound: [] as number[],
   }));
   // Warm every variant up first, so the first round does not time the JIT.
-  const warmup = new Bench({ time: options.warmupMs, iterations: 16, warmup: false, throws: true });
+  const iterations = options.minIterations ?? 32;
+  const warmup = new Bench({
+    time: options.warmupMs,
+    iterations: Math.ceil(iterations / 2),
+    warmup: false,
+    throws: true,
+  });
   for (const v of variants) warmup.add(v.name, v.fn);
   await warmup.run();
 
@@ -56,7 +64,7 @@ export async function measureInterleaved(
       collectGarbage?.();
       const bench = new Bench({
         time: options.timeMs,
-        iterations: 32,
+        iterations,
         warmup: false,
         retainSamples: true,
         throws: true,

@@ -12,12 +12,10 @@ import {
   PeriodicExportingMetricReader,
 } from '@opentelemetry/sdk-metrics';
 import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
-import { locateCollectorBuild } from '../../collector/locate.ts';
 import { type FlatPoint, flatten } from '../helpers.js';
-import { logsClient, readLogMessages, TEST_AWS_ENV } from './support/cloudwatch-logs.js';
-import { type CollectorProcess, startCollector } from './support/collector-process.js';
+import { logsClient, readLogMessages } from './support/cloudwatch-logs.js';
+import { type CollectorProcess, startShippedCollector } from './support/collector-process.js';
 import { CLOUDWATCH_UNITS, type EmfEvent, emfErrors } from './support/emf.js';
-import { freePort } from './support/free-port.js';
 import { type MotoServer, startMoto } from './support/moto.js';
 import { E2E_SKIP_VARIABLE } from './support/prerequisites.js';
 import { readFixture, scenariosWith, taskIdentity } from './support/scenarios.js';
@@ -25,7 +23,6 @@ import {
   declarationsFor,
   expectedCloudWatchUnit,
   readShippedEmfConfig,
-  SHIPPED_CONFIG_PATH,
 } from './support/shipped-config.js';
 import { waitFor } from './support/wait-for.js';
 
@@ -49,26 +46,14 @@ describe.skipIf(process.env[E2E_SKIP_VARIABLE])(
 
     beforeAll(async () => {
       moto = await startMoto();
-      const otlpHttpPort = await freePort();
-      // The shipped file itself runs: only its ports come from its ${env:...} references, and the AWS SDK
-      // inside awsemf takes moto's address, the region and the credentials from the standard variables.
-      collector = await startCollector({
-        binaryPath: locateCollectorBuild().binaryPath,
-        configPath: SHIPPED_CONFIG_PATH,
-        env: {
-          ...TEST_AWS_ENV,
-          AWS_ENDPOINT_URL_CLOUDWATCH_LOGS: moto.endpoint,
-          ECS_TASK_METRICS_OTLP_HTTP_ENDPOINT: `127.0.0.1:${otlpHttpPort}`,
-          ECS_TASK_METRICS_OTLP_GRPC_ENDPOINT: `127.0.0.1:${await freePort()}`,
-        },
-        healthCheckVariable: 'ECS_TASK_METRICS_HEALTH_CHECK_ENDPOINT',
-      });
+      const shipped = await startShippedCollector(moto.endpoint);
+      collector = shipped.collector;
 
       for (const scenario of SCENARIOS) {
         const emulator = await startTmdsEmulator({ scenario });
         // The app's environment in a task: the metadata endpoint, and the sidecar's address for OTLP.
         vi.stubEnv('ECS_CONTAINER_METADATA_URI_V4', emulator.url);
-        vi.stubEnv('OTEL_EXPORTER_OTLP_ENDPOINT', `http://127.0.0.1:${otlpHttpPort}`);
+        vi.stubEnv('OTEL_EXPORTER_OTLP_ENDPOINT', shipped.otlpHttpEndpoint);
         try {
           const resource = detectResources({ detectors: [awsEcsDetector] });
           await resource.waitForAsyncAttributes?.();

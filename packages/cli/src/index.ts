@@ -6,6 +6,7 @@ export {
   openCollection,
 } from './collect-once.js';
 export { CliError } from './errors.js';
+export { type ExporterName, type ExportOptions, exportCommand } from './export-command.js';
 export { alignColumns, formatJsonLines, formatTable, humanValue } from './format.js';
 export { type MetricPoint, toPoints } from './points.js';
 export { type SnapshotOptions, snapshotCommand } from './snapshot-command.js';

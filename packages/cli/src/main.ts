@@ -1,5 +1,6 @@
 import { parseArgs } from 'node:util';
 import { CliError } from './errors.js';
+import { exportCommand } from './export-command.js';
 import { snapshotCommand } from './snapshot-command.js';
 import { topCommand } from './top-command.js';
 
@@ -13,6 +14,10 @@ Options (snapshot):
   --endpoint URL        task metadata endpoint v4 (default: $ECS_CONTAINER_METADATA_URI_V4)
   --format table|json   output format (default: table; json prints one object per line)
   --timeout MS          request timeout in milliseconds (default: 2000)
+  --exporter cloudwatch|emf
+                        export the collection instead of printing it: one PutMetricData round
+                        (region and credentials from the AWS SDK's default chain), or EMF lines
+  --namespace NS        CloudWatch namespace (required with cloudwatch; emf default: ECSTaskMetrics)
   -h, --help            show this help
 
 Options (top):
@@ -35,6 +40,8 @@ async function main(argv: string[]): Promise<number> {
       endpoint: { type: 'string' },
       format: { type: 'string', default: 'table' },
       timeout: { type: 'string' },
+      exporter: { type: 'string' },
+      namespace: { type: 'string' },
       help: { type: 'boolean', short: 'h' },
     },
     strict: true,
@@ -47,6 +54,24 @@ async function main(argv: string[]): Promise<number> {
     throw new CliError(`--format must be table or json, not "${values.format}"`);
   }
   const timeoutMs = parseTimeout(values.timeout);
+  if (values.exporter !== undefined) {
+    if (values.exporter !== 'cloudwatch' && values.exporter !== 'emf') {
+      throw new CliError(`--exporter must be cloudwatch or emf, not "${values.exporter}"`);
+    }
+    if (values.exporter === 'cloudwatch' && !values.namespace) {
+      throw new CliError('--exporter cloudwatch needs --namespace NS');
+    }
+    await exportCommand(
+      {
+        endpoint: values.endpoint,
+        timeoutMs,
+        exporter: values.exporter,
+        namespace: values.namespace,
+      },
+      process.stdout,
+    );
+    return 0;
+  }
   await snapshotCommand(
     { endpoint: values.endpoint, format: values.format, timeoutMs },
     process.stdout,

@@ -41,7 +41,7 @@ export class LifecycleInstruments {
   private _sets = new Map<string, ContainerSets>();
 
   constructor(meter: Meter) {
-    this._status = meter.createObservableUpDownCounter(sc.METRIC_CONTAINER_STATUS, {
+    this._status = meter.createObservableGauge(sc.METRIC_CONTAINER_STATUS, {
       unit: '{container}',
       description: `Container status from the task metadata: 1 for the current ${sc.ATTR_CONTAINER_STATUS}, 0 for the others.`,
     });

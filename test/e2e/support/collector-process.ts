@@ -2,7 +2,10 @@
 import { type ChildProcess, spawn } from 'node:child_process';
 import { once } from 'node:events';
 import { setTimeout as sleep } from 'node:timers/promises';
+import { locateCollectorBuild } from '../../../collector/locate.ts';
+import { TEST_AWS_ENV } from './cloudwatch-logs.js';
 import { freePort } from './free-port.js';
+import { SHIPPED_CONFIG_PATH } from './shipped-config.js';
 import { WaitAborted, waitFor } from './wait-for.js';
 
 export interface CollectorProcess {
@@ -59,4 +62,27 @@ export async function startCollector(options: StartCollectorOptions): Promise<Co
     throw error;
   }
   return { output: () => log, close };
+}
+
+/**
+ * The test collector running the shipped otel-collector.yaml itself: only its ports come from its ${env:...}
+ * references, and the AWS SDK inside awsemf takes moto's address, the region and the credentials from the
+ * standard variables. `otlpHttpEndpoint` is where the app sends OTLP.
+ */
+export async function startShippedCollector(
+  motoEndpoint: string,
+): Promise<{ collector: CollectorProcess; otlpHttpEndpoint: string }> {
+  const otlpHttpPort = await freePort();
+  const collector = await startCollector({
+    binaryPath: locateCollectorBuild().binaryPath,
+    configPath: SHIPPED_CONFIG_PATH,
+    env: {
+      ...TEST_AWS_ENV,
+      AWS_ENDPOINT_URL_CLOUDWATCH_LOGS: motoEndpoint,
+      ECS_TASK_METRICS_OTLP_HTTP_ENDPOINT: `127.0.0.1:${otlpHttpPort}`,
+      ECS_TASK_METRICS_OTLP_GRPC_ENDPOINT: `127.0.0.1:${await freePort()}`,
+    },
+    healthCheckVariable: 'ECS_TASK_METRICS_HEALTH_CHECK_ENDPOINT',
+  });
+  return { collector, otlpHttpEndpoint: `http://127.0.0.1:${otlpHttpPort}` };
 }

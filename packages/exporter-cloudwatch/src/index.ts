@@ -1,0 +1,3 @@
+export { batchDatums, encodedDatumSize } from './batches.js';
+export { CloudWatchMetricExporter } from './cloudwatch-metric-exporter.js';
+export type { CloudWatchMetricExporterOptions } from './types.js';
