@@ -28,8 +28,8 @@ export const collectSuite: Suite = {
   title: 'Collection cost against the floor (1, 3, 10 containers)',
   async run(context) {
     const options = context.quick
-      ? { rounds: 8, timeMs: 80, warmupMs: 150, getParse: true }
-      : { rounds: 40, timeMs: 150, warmupMs: 500, getParse: true };
+      ? { rounds: 30, timeMs: 25, warmupMs: 150, minIterations: 16, getParse: true }
+      : { rounds: 120, timeMs: 40, warmupMs: 500, minIterations: 16, getParse: true };
     const sizes: SizeResult[] = [];
     for (const n of SIZES) sizes.push(await measureSize(n, options, context.progress));
 

@@ -25,7 +25,7 @@ export const eventLoopSuite: Suite = {
     try {
       context.progress(`  both variants for ${seconds} s, collection every ${INTERVAL_MS} ms`);
       const common = {
-        exporter: 'serialize-discard',
+        exporter: 'emf',
         endpoint: emulator.url,
         mode: 'interval',
         intervalMs: INTERVAL_MS,

@@ -27,33 +27,72 @@ interface Variant {
   name: string;
   app: Pick<AppOptions, 'variant' | 'exporter' | 'client'>;
   execArgv?: string[];
-  /** Only in the full run: variants that explain a figure. */
+  /** Only in the full run. */
   fullOnly?: boolean;
+  /** A variant that explains a figure: one process, not the median of several. */
+  explains?: boolean;
 }
 
 const BARE = 'Express alone';
-const INSTRUMENTED = 'Express + instrumentation + exporter';
+const EMF = 'Express + instrumentation + EMF exporter';
+const CLOUDWATCH = 'Express + instrumentation + CloudWatch exporter';
 const VARIANTS: Variant[] = [
-  { name: BARE, app: { variant: 'bare', exporter: 'serialize-discard' } },
-  { name: INSTRUMENTED, app: { variant: 'instrumented', exporter: 'serialize-discard' } },
+  { name: BARE, app: { variant: 'bare', exporter: 'emf' } },
+  { name: EMF, app: { variant: 'instrumented', exporter: 'emf' } },
+  // Each collection is a PutMetricData round trip to moto: in the full run only.
+  { name: CLOUDWATCH, app: { variant: 'instrumented', exporter: 'cloudwatch' }, fullOnly: true },
   {
-    name: 'the same, HTTP client: global fetch',
-    app: { variant: 'instrumented', exporter: 'serialize-discard', client: 'fetch' },
+    name: 'the EMF row, HTTP client: global fetch',
+    app: { variant: 'instrumented', exporter: 'emf', client: 'fetch' },
     fullOnly: true,
+    explains: true,
   },
   {
     name: 'Express alone, JIT off',
-    app: { variant: 'bare', exporter: 'serialize-discard' },
+    app: { variant: 'bare', exporter: 'emf' },
     execArgv: JIT_OFF,
     fullOnly: true,
+    explains: true,
   },
   {
-    name: 'the same + instrumentation, JIT off',
-    app: { variant: 'instrumented', exporter: 'serialize-discard' },
+    name: 'the EMF row, JIT off',
+    app: { variant: 'instrumented', exporter: 'emf' },
     execArgv: JIT_OFF,
     fullOnly: true,
+    explains: true,
   },
 ];
+/** Processes per headline variant in the full run: RSS differs by a few MB between two identical processes. */
+const REPEATS_FULL = 3;
+const CONCURRENCY = 4;
+
+/** Runs `tasks` with at most `limit` at a time, results in order. */
+async function pool<T>(tasks: Array<() => Promise<T>>, limit: number): Promise<T[]> {
+  const results: T[] = new Array(tasks.length);
+  let next = 0;
+  const worker = async () => {
+    while (next < tasks.length) {
+      const i = next++;
+      results[i] = await tasks[i]!();
+    }
+  };
+  await Promise.all(Array.from({ length: Math.min(limit, tasks.length) }, worker));
+  return results;
+}
+
+/** The sample-by-sample median of repeated runs (every run has the same checkpoints). */
+function medianRun(runs: MemorySample[][]): MemorySample[] {
+  const median = (values: number[]) => {
+    const sorted = [...values].sort((a, b) => a - b);
+    return sorted[Math.floor(sorted.length / 2)]!;
+  };
+  return runs[0]!.map((first, i) => ({
+    ...first,
+    rss: median(runs.map((r) => r[i]!.rss)),
+    heapUsed: median(runs.map((r) => r[i]!.heapUsed)),
+    heapTotal: median(runs.map((r) => r[i]!.heapTotal)),
+  }));
+}
 
 const at = (samples: MemorySample[], n: number) => samples.find((s) => s.collections === n)!;
 
@@ -76,35 +115,56 @@ export const memorySuite: Suite = {
   async run(context) {
     const total = context.quick ? HEADLINE_AT : 5000;
     const every = context.quick ? 100 : 250;
-    const variants = VARIANTS.filter((v) => !context.quick || !v.fullOnly);
+    const motoAvailable = onPath('moto_server');
+    const skipped: string[] = [];
+    const variants = VARIANTS.filter((v) => {
+      if (context.quick && v.fullOnly) return false;
+      if (v.app.exporter === 'cloudwatch' && !motoAvailable) {
+        skipped.push(`${v.name}: skipped, ${NO_MOTO}`);
+        return false;
+      }
+      return true;
+    });
+    const repeats = (v: Variant) => (context.quick || v.explains ? 1 : REPEATS_FULL);
     const scenario = await writeScenario(CONTAINERS);
     const emulator = await startEmulatorProcess(scenario.dir);
+    const moto = motoAvailable ? await startMoto() : undefined;
     let results: Array<{ variant: Variant; samples: MemorySample[] }>;
     let sidecar: SidecarResult | string;
     try {
-      // The variants are separate processes and count collections, not time: they run side by side.
-      context.progress(
-        `  ${variants.length} variants and the sidecar path: ${total} collections each`,
+      // Separate processes that count collections, not time: they can run side by side.
+      const runs = variants.flatMap((variant) =>
+        Array.from({ length: repeats(variant) }, () => variant),
       );
-      [results, sidecar] = await Promise.all([
-        Promise.all(
-          variants.map(async (variant) => ({
-            variant,
-            samples: await runApp<MemorySample>(
-              {
-                ...variant.app,
-                endpoint: emulator.url,
-                mode: 'collections',
-                collections: total,
-                every,
-              },
-              { execArgv: variant.execArgv },
-            ),
-          })),
+      context.progress(
+        `  ${runs.length} app processes and the sidecar path, ${total} collections each`,
+      );
+      const app = (variant: Variant) =>
+        runApp<MemorySample>(
+          {
+            ...variant.app,
+            targets: { cloudWatchEndpoint: moto?.endpoint },
+            endpoint: emulator.url,
+            mode: 'collections',
+            collections: total,
+            every,
+          },
+          { execArgv: variant.execArgv },
+        );
+      const [samples, side] = await Promise.all([
+        pool(
+          runs.map((variant) => () => app(variant)),
+          CONCURRENCY,
         ),
-        measureSidecar(emulator.url, total, every, context.quick ? 0 : SETTLE_MS),
+        measureSidecar(moto, emulator.url, total, every, context.quick ? 0 : SETTLE_MS),
       ]);
+      sidecar = side;
+      results = variants.map((variant) => ({
+        variant,
+        samples: medianRun(samples.filter((_, i) => runs[i] === variant)),
+      }));
     } finally {
+      await moto?.close();
       await emulator.close();
       await scenario.remove();
     }
@@ -128,40 +188,55 @@ export const memorySuite: Suite = {
           round(trendKb(samples, trendFrom, 'heapUsed'), 0),
         ]),
         notes: [
-          'Each variant in its own process (node --expose-gc), collections back to back; the exporter serializes',
-          'every export to JSON and drops it. heap: V8 heap in use. trend: least-squares slope (0 = flat).',
+          'Each row its own process (node --expose-gc), collections back to back; heap: V8 heap in use;',
+          'trend: least-squares slope (0 = flat). EMF lines go to stdout (discarded), PutMetricData to moto.',
           ...(context.quick
             ? []
             : [
+                `The first ${VARIANTS.filter((v) => !v.explains).length} rows: median of ${REPEATS_FULL} processes each.`,
                 'JIT off (--no-opt --no-maglev): without the optimizing compilers, whose work on the now-hot',
                 'collection code leaves memory in the allocator; the difference to the default rows is that share.',
               ]),
+          ...skipped,
         ],
       },
     ];
 
-    const bare = results.find((r) => r.variant.name === BARE)!.samples;
-    const inst = results.find((r) => r.variant.name === INSTRUMENTED)!.samples;
-    const added = at(inst, HEADLINE_AT).rss - at(bare, HEADLINE_AT).rss;
-    const addedHeap = at(inst, HEADLINE_AT).heapUsed - at(bare, HEADLINE_AT).heapUsed;
+    const samplesOf = (name: string) => results.find((r) => r.variant.name === name)?.samples;
+    const bare = samplesOf(BARE)!;
+    const emf = samplesOf(EMF)!;
+    const addedRss = (samples: MemorySample[]) =>
+      at(samples, HEADLINE_AT).rss - at(bare, HEADLINE_AT).rss;
+    const addedHeap = at(emf, HEADLINE_AT).heapUsed - at(bare, HEADLINE_AT).heapUsed;
     const headlines: Headline[] = [
       {
-        name: `RSS added after ${HEADLINE_AT} collections (MB)`,
-        value: mb(added),
+        name: `RSS added by instrumentation + EMF exporter after ${HEADLINE_AT} collections (MB)`,
+        value: mb(addedRss(emf)),
         goal: `< ${ADDED_GOAL_MB}`,
-        met: added < ADDED_GOAL_MB * MB,
+        met: addedRss(emf) < ADDED_GOAL_MB * MB,
       },
+    ];
+    const cloudWatch = samplesOf(CLOUDWATCH);
+    if (cloudWatch) {
+      headlines.push({
+        name: `RSS added by instrumentation + CloudWatch exporter after ${HEADLINE_AT} collections (MB)`,
+        value: mb(addedRss(cloudWatch)),
+        goal: `< ${ADDED_GOAL_MB}`,
+        met: addedRss(cloudWatch) < ADDED_GOAL_MB * MB,
+      });
+    }
+    headlines.push(
       {
-        name: `heap added after ${HEADLINE_AT} collections (MB)`,
+        name: `heap added by instrumentation + EMF exporter after ${HEADLINE_AT} collections (MB)`,
         value: mb(addedHeap),
         goal: `< ${ADDED_GOAL_MB}`,
         met: addedHeap < ADDED_GOAL_MB * MB,
       },
       {
         name: `heap trend with the instrumentation from @${trendFrom} (KB per 1000 collections)`,
-        value: round(trendKb(inst, trendFrom, 'heapUsed'), 0),
+        value: round(trendKb(emf, trendFrom, 'heapUsed'), 0),
       },
-    ];
+    );
     if (typeof sidecar === 'string') {
       tables[0]!.notes!.push(`Collector: ${sidecar}`);
     } else {
@@ -176,6 +251,8 @@ export const memorySuite: Suite = {
   },
 };
 
+const NO_MOTO = "moto_server is not installed (pip install 'moto[server]').";
+
 interface SidecarResult {
   /** The collector's RSS at the app's checkpoints, and after it settled (`collections: -1`). */
   collector: Array<{ collections: number; rss: number }>;
@@ -185,6 +262,7 @@ interface SidecarResult {
 
 /** The sidecar path under the same load, or why it was skipped. */
 async function measureSidecar(
+  moto: { endpoint: string } | undefined,
   endpoint: string,
   total: number,
   every: number,
@@ -193,38 +271,30 @@ async function measureSidecar(
   const binary = await collectorBinary();
   if (!binary)
     return 'skipped, not built (npm run collector:build builds it where Go is installed).';
-  if (!onPath('moto_server'))
-    return "skipped, moto_server is not installed (pip install 'moto[server]').";
-  const moto = await startMoto();
+  if (!moto) return `skipped, ${NO_MOTO}`;
+  const collector = await startCollector(binary, moto.endpoint);
   try {
-    const collector = await startCollector(binary, moto.endpoint);
-    try {
-      const pid = collector.child.pid!;
-      const rss: SidecarResult['collector'] = [];
-      const app = await runApp<MemorySample>(
-        {
-          variant: 'instrumented',
-          exporter: 'otlp',
-          otlpUrl: collector.otlpUrl,
-          endpoint,
-          mode: 'collections',
-          collections: total,
-          every,
-        },
-        {
-          onSample: (s) => rss.push({ collections: s.collections, rss: rssOf(pid) ?? Number.NaN }),
-        },
-      );
-      if (settleMs > 0) {
-        await new Promise((resolve) => setTimeout(resolve, settleMs));
-        rss.push({ collections: -1, rss: rssOf(pid) ?? Number.NaN });
-      }
-      return { collector: rss, app };
-    } finally {
-      await collector.close();
+    const pid = collector.child.pid!;
+    const rss: SidecarResult['collector'] = [];
+    const app = await runApp<MemorySample>(
+      {
+        variant: 'instrumented',
+        exporter: 'otlp',
+        targets: { otlpUrl: collector.otlpUrl },
+        endpoint,
+        mode: 'collections',
+        collections: total,
+        every,
+      },
+      { onSample: (s) => rss.push({ collections: s.collections, rss: rssOf(pid) ?? Number.NaN }) },
+    );
+    if (settleMs > 0) {
+      await new Promise((resolve) => setTimeout(resolve, settleMs));
+      rss.push({ collections: -1, rss: rssOf(pid) ?? Number.NaN });
     }
+    return { collector: rss, app };
   } finally {
-    await moto.close();
+    await collector.close();
   }
 }
 

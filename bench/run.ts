@@ -1,6 +1,6 @@
 /*
  * `npm run bench` (full) and `npm run bench:quick` (under a minute).
- * Usage: node --expose-gc bench/dist/run.js [--quick] [--suite NAME[,NAME...]]
+ * Usage: node bench/dist/run.js [--quick] [--suite NAME[,NAME...]]
  */
 import { parseArgs } from 'node:util';
 import { runSuites } from './harness/runner.js';

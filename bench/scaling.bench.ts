@@ -21,8 +21,8 @@ export const scalingSuite: Suite = {
   title: 'Scaling of the collection cost: 1 -> 10 -> 50 containers',
   async run(context) {
     const options = context.quick
-      ? { rounds: 6, timeMs: 80, warmupMs: 200, getParse: false }
-      : { rounds: 30, timeMs: 150, warmupMs: 500, getParse: false };
+      ? { rounds: 12, timeMs: 40, warmupMs: 200, minIterations: 8, getParse: false }
+      : { rounds: 60, timeMs: 60, warmupMs: 500, minIterations: 8, getParse: false };
     const sizes: SizeResult[] = [];
     for (const n of SIZES) sizes.push(await measureSize(n, options, context.progress));
     const [one, ten, fifty] = sizes as [SizeResult, SizeResult, SizeResult];

@@ -1,32 +1,39 @@
 /*
- * The exporter an app child uses:
- * - `serialize-discard` stands for any in-process exporter: it serializes every export to JSON and drops it;
- * - `otlp`: OTLP/HTTP to a collector (the ADOT sidecar path), with the project's exporter-otlp.
+ * The exporter an app child uses, each the project's own:
+ * - `emf`: EmfMetricExporter, EMF lines on stdout (the child's stdout is discarded, as a log driver reads it);
+ * - `cloudwatch`: CloudWatchMetricExporter, PutMetricData to moto standing in for CloudWatch;
+ * - `otlp`: OTLP/HTTP to a collector (the ADOT sidecar path).
  */
+import { CloudWatchMetricExporter } from '@ecs-task-metrics/exporter-cloudwatch';
+import { EmfMetricExporter } from '@ecs-task-metrics/exporter-emf';
 import { createOtlpMetricExporter } from '@ecs-task-metrics/exporter-otlp';
-import { ExportResultCode } from '@opentelemetry/core';
-import type { PushMetricExporter, ResourceMetrics } from '@opentelemetry/sdk-metrics';
+import type { PushMetricExporter } from '@opentelemetry/sdk-metrics';
 
-export type ExporterKind = 'serialize-discard' | 'otlp';
+export type ExporterKind = 'emf' | 'cloudwatch' | 'otlp';
 
-class SerializeDiscardExporter implements PushMetricExporter {
-  bytes = 0;
-  export(metrics: ResourceMetrics, done: (result: { code: ExportResultCode }) => void): void {
-    this.bytes += JSON.stringify(metrics.scopeMetrics).length;
-    done({ code: ExportResultCode.SUCCESS });
-  }
-  async forceFlush(): Promise<void> {}
-  async shutdown(): Promise<void> {}
+export interface ExporterTargets {
+  /** moto's base URL, for `cloudwatch`. */
+  cloudWatchEndpoint?: string;
+  /** The collector's OTLP/HTTP metrics URL, for `otlp`. */
+  otlpUrl?: string;
 }
 
-export async function createExporter(
-  kind: ExporterKind,
-  options: { otlpUrl?: string } = {},
-): Promise<PushMetricExporter> {
+const NAMESPACE = 'ECSTaskMetricsBench';
+
+export function createExporter(kind: ExporterKind, targets: ExporterTargets): PushMetricExporter {
   switch (kind) {
-    case 'serialize-discard':
-      return new SerializeDiscardExporter();
+    case 'emf':
+      return new EmfMetricExporter({ namespace: NAMESPACE });
+    case 'cloudwatch':
+      return new CloudWatchMetricExporter({
+        namespace: NAMESPACE,
+        clientConfig: {
+          endpoint: targets.cloudWatchEndpoint,
+          region: 'us-west-2',
+          credentials: { accessKeyId: 'bench', secretAccessKey: 'bench' },
+        },
+      });
     case 'otlp':
-      return createOtlpMetricExporter({ url: options.otlpUrl });
+      return createOtlpMetricExporter({ url: targets.otlpUrl });
   }
 }

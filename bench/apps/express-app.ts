@@ -17,7 +17,7 @@ import {
   type PushMetricExporter,
 } from '@opentelemetry/sdk-metrics';
 import express from 'express';
-import { createExporter, type ExporterKind } from './exporters.js';
+import { createExporter, type ExporterKind, type ExporterTargets } from './exporters.js';
 
 export interface AppOptions {
   /** `bare`: Express only; `instrumented`: plus MeterProvider, exporter and EcsTaskMetricsInstrumentation. */
@@ -25,8 +25,8 @@ export interface AppOptions {
   exporter: ExporterKind;
   /** The instrumentation's HTTP client: its default (node:http) or the global fetch. */
   client?: 'default' | 'fetch';
-  /** Where the `otlp` exporter sends. */
-  otlpUrl?: string;
+  /** Where the `cloudwatch` and `otlp` exporters send. */
+  targets?: ExporterTargets;
   endpoint: string;
   mode: 'collections' | 'interval';
   collections?: number;
@@ -74,7 +74,7 @@ let reader: PeriodicExportingMetricReader | undefined;
 let provider: MeterProvider | undefined;
 let instrumentation: EcsTaskMetricsInstrumentation | undefined;
 if (options.variant === 'instrumented') {
-  const inner = await createExporter(options.exporter, { otlpUrl: options.otlpUrl });
+  const inner = createExporter(options.exporter, options.targets ?? {});
   // Counts exports, which is how the interval mode knows how many collections happened.
   const exporter: PushMetricExporter = {
     export(metrics, done) {

@@ -3,6 +3,8 @@
  * order rotating each round) and their samples are pooled: a burst of outside load then hits every variant
  * instead of one. Besides wall time per iteration, the process CPU time spent in each variant's runs is kept,
  * which is what a collection costs the app when the peer (the metadata endpoint) is another process.
+ * No GC is forced between rounds: V8 finishes a forced full GC on helper threads, whose CPU time would land in
+ * the next round (process CPU time counts every thread), doubling the figures.
  */
 import { Bench } from 'tinybench';
 import { type Summary, summarize } from './stats.js';
@@ -34,8 +36,6 @@ export interface Measured {
   cpuPerRunByRound: number[];
 }
 
-const collectGarbage = (globalThis as { gc?: () => void }).gc;
-
 export async function measureInterleaved(
   variants: Variant[],
   options: MeasureOptions,
@@ -61,7 +61,6 @@ export async function measureInterleaved(
     for (let k = 0; k < variants.length; k++) {
       const i = (round + k) % variants.length;
       const variant = variants[i]!;
-      collectGarbage?.();
       const bench = new Bench({
         time: options.timeMs,
         iterations,
