@@ -42,8 +42,6 @@ export async function runSuites(suites: Suite[], options: RunOptions): Promise<n
     machine: describeMachine(),
   };
   out(`ecs-task-metrics benchmarks (${run.mode}): ${machineLine(run.machine)}\n\n`);
-  if (!(globalThis as { gc?: unknown }).gc)
-    progress('note: run node with --expose-gc for steadier figures');
 
   const records: SuiteRecord[] = [];
   for (const suite of selected) {
