@@ -7,7 +7,7 @@
  * the next round (process CPU time counts every thread), doubling the figures.
  */
 import { Bench } from 'tinybench';
-import { type Summary, summarize } from './stats.js';
+import { quantile, type Summary, summarize } from './stats.js';
 
 export interface Variant {
   name: string;
@@ -30,8 +30,10 @@ export interface Measured {
   runs: number;
   /** Wall time per iteration, µs. */
   wall: Summary;
-  /** Process CPU time (user + system, all threads) per iteration, µs. */
+  /** Process CPU time (user + system, all threads) per iteration, µs: the median over rounds. */
   cpuPerRun: number;
+  /** The same pooled over all rounds (a mean, which one busy round can pull up). */
+  cpuPerRunPooled: number;
   /** The same per round, µs: its spread says how stable the CPU figure is. */
   cpuPerRunByRound: number[];
 }
@@ -96,7 +98,11 @@ export async function measureInterleaved(
       name: v.name,
       runs: p.runs,
       wall: summarize(p.samples),
-      cpuPerRun: p.cpu / p.runs,
+      cpuPerRun: quantile(
+        [...p.byRound].sort((a, b) => a - b),
+        0.5,
+      ),
+      cpuPerRunPooled: p.cpu / p.runs,
       cpuPerRunByRound: p.byRound,
     };
   });
