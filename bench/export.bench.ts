@@ -374,7 +374,7 @@ export const exportSuite: Suite = {
           value: round(theirsEmf.cpuPerRun / oursEmf.cpuPerRun, 2),
         },
       ],
-      data: { points, datums: datums.length, documents, measured },
+      data: { points, datums: datums.length, documents, measured, wire: wire.rows },
     };
   },
 };

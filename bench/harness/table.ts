@@ -37,17 +37,17 @@ export function formatTable(table: Table): string {
   return `${out.join('\n')}\n`;
 }
 
-/** The same table in GitHub Markdown. */
+/** The same table in GitHub Markdown, padded so that it also reads as plain text. */
 export function markdownTable(table: Table): string {
   const right = table.columns.map((_, i) => numeric(table.rows, i));
-  const row = (values: string[]) => `| ${values.join(' | ')} |`;
-  const out = [
-    `**${table.title}**`,
-    '',
-    row(table.columns),
-    row(table.columns.map((_, i) => (right[i] ? '---:' : '---'))),
-    ...table.rows.map((r) => row(r.map(cell))),
-  ];
+  const cells = table.rows.map((r) => r.map(cell));
+  const widths = table.columns.map((title, i) =>
+    Math.max(3, title.length, ...cells.map((r) => (r[i] ?? '').length)),
+  );
+  const row = (values: string[]) =>
+    `| ${values.map((v, i) => (right[i] ? v.padStart(widths[i]!) : v.padEnd(widths[i]!))).join(' | ')} |`;
+  const rule = `| ${widths.map((w, i) => (right[i] ? `${'-'.repeat(w - 1)}:` : '-'.repeat(w))).join(' | ')} |`;
+  const out = [`**${table.title}**`, '', row(table.columns), rule, ...cells.map(row)];
   if (table.notes?.length) out.push('', ...table.notes);
   return `${out.join('\n')}\n`;
 }

@@ -17,6 +17,8 @@ import { writeScenario } from './scenario.js';
 export interface SizeResult {
   containers: number;
   points: number;
+  /** Instruments the instrumentation created (the floor has the same). */
+  instruments: number;
   taskStatsBytes: number;
   /** GETs of /task/stats per collection of the instrumentation (goal: 1) and of /task over the run. */
   taskStatsGetsPerCollection: number;
@@ -73,6 +75,7 @@ export async function measureSize(
     return {
       containers,
       points,
+      instruments: ours.instruments.length,
       taskStatsBytes: scenario.taskStatsBytes,
       taskStatsGetsPerCollection,
       taskGets: end.task,
