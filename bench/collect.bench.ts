@@ -9,10 +9,9 @@ import {
   FETCH_PARSE,
   FLOOR,
   GET_PARSE,
-  measureSize,
+  measureSizes,
   OURS,
   roundRatios,
-  type SizeResult,
 } from './support/collection-cost.js';
 
 export const RATIO_GOAL = 1.15;
@@ -30,8 +29,7 @@ export const collectSuite: Suite = {
     const options = context.quick
       ? { rounds: 30, timeMs: 25, warmupMs: 150, minIterations: 16, getParse: true }
       : { rounds: 120, timeMs: 40, warmupMs: 500, minIterations: 16, getParse: true };
-    const sizes: SizeResult[] = [];
-    for (const n of SIZES) sizes.push(await measureSize(n, options, context.progress));
+    const sizes = await measureSizes(SIZES, options, context.progress);
 
     const cpu: Table = {
       title: 'Collection cost: process CPU time per collection (µs, median over rounds)',

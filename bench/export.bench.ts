@@ -18,6 +18,7 @@ import {
   groupIntoDocuments,
   serializeDocuments,
 } from '@ecs-task-metrics/exporter-emf';
+import { semconv as sc } from '@ecs-task-metrics/instrumentation';
 import { resourceFromAttributes } from '@opentelemetry/resources';
 import {
   AggregationTemporality,
@@ -38,17 +39,17 @@ const SMALL_TASK_CONTAINERS = 3;
 const EMF_LINE_BYTES = 16_000;
 const PUT_LIMITS = { namespace: NAMESPACE, maxDatums: 1000, maxBytes: 1_000_000 };
 const GAUGES = [
-  'container.memory.usage',
-  'container.memory.working_set',
-  'container.memory.usage.max',
-  'container.memory.limit',
-  'container.memory.utilization',
-  'container.cpu.usage',
-  'container.cpu.utilization',
-  'container.uptime',
-  'aws.ecs.task.memory.working_set',
-  'aws.ecs.task.cpu.usage',
-  'aws.ecs.task.memory.limit',
+  sc.METRIC_CONTAINER_MEMORY_USAGE,
+  sc.METRIC_CONTAINER_MEMORY_WORKING_SET,
+  sc.METRIC_CONTAINER_MEMORY_USAGE_MAX,
+  sc.METRIC_CONTAINER_MEMORY_LIMIT,
+  sc.METRIC_CONTAINER_MEMORY_UTILIZATION,
+  sc.METRIC_CONTAINER_CPU_USAGE,
+  sc.METRIC_CONTAINER_CPU_UTILIZATION,
+  sc.METRIC_CONTAINER_UPTIME,
+  sc.METRIC_TASK_MEMORY_WORKING_SET,
+  sc.METRIC_TASK_CPU_USAGE,
+  sc.METRIC_TASK_MEMORY_LIMIT,
 ];
 /** Points per container of the collection below: the gauges, 3 counter series, 1 histogram. */
 const POINTS_PER_CONTAINER = GAUGES.length + 3 + 1;
@@ -73,8 +74,8 @@ async function collection(containers: number): Promise<ResourceMetrics> {
   });
   const meter = provider.getMeter('bench');
   const gauges = GAUGES.map((name) => meter.createGauge(name, { unit: 'By' }));
-  const disk = meter.createCounter('container.disk.io', { unit: 'By' });
-  const network = meter.createCounter('container.network.io', { unit: 'By' });
+  const disk = meter.createCounter(sc.METRIC_CONTAINER_DISK_IO, { unit: 'By' });
+  const network = meter.createCounter(sc.METRIC_CONTAINER_NETWORK_IO, { unit: 'By' });
   const latency = meter.createHistogram('http.server.request.duration', { unit: 's' });
   for (let c = 0; c < containers; c++) {
     const container = {

@@ -5,7 +5,7 @@
  */
 import { round } from './harness/stats.js';
 import type { Suite } from './harness/types.js';
-import { FLOOR, measureSize, OURS, type SizeResult } from './support/collection-cost.js';
+import { FLOOR, measureSizes, OURS, type SizeResult } from './support/collection-cost.js';
 
 const SIZES = [1, 10, 50] as const;
 /** Largest accepted growth of the per-container cost from the 1..10 to the 10..50 segment. */
@@ -23,8 +23,7 @@ export const scalingSuite: Suite = {
     const options = context.quick
       ? { rounds: 12, timeMs: 40, warmupMs: 200, minIterations: 8, getParse: false }
       : { rounds: 60, timeMs: 60, warmupMs: 500, minIterations: 8, getParse: false };
-    const sizes: SizeResult[] = [];
-    for (const n of SIZES) sizes.push(await measureSize(n, options, context.progress));
+    const sizes = await measureSizes(SIZES, options, context.progress);
     const [one, ten, fifty] = sizes as [SizeResult, SizeResult, SizeResult];
 
     const rows = sizes.map((s, i) => {

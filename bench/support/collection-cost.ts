@@ -88,6 +88,17 @@ export async function measureSize(
   }
 }
 
+/** Every size in turn, each with its own emulator. */
+export async function measureSizes(
+  containers: readonly number[],
+  options: MeasureOptions & { getParse: boolean },
+  progress: (line: string) => void,
+): Promise<SizeResult[]> {
+  const sizes: SizeResult[] = [];
+  for (const n of containers) sizes.push(await measureSize(n, options, progress));
+  return sizes;
+}
+
 /** Median of per-round CPU ratios a/b: a spread that outside load cannot fake in one direction only. */
 export function roundRatios(a: Measured, b: Measured): number[] {
   return a.cpuPerRunByRound.map((x, i) => x / b.cpuPerRunByRound[i]!).sort((x, y) => x - y);

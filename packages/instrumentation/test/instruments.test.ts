@@ -1,10 +1,6 @@
-import {
-  AggregationTemporality,
-  InMemoryMetricExporter,
-  MeterProvider,
-  PeriodicExportingMetricReader,
-} from '@opentelemetry/sdk-metrics';
+import { AggregationTemporality } from '@opentelemetry/sdk-metrics';
 import { describe, expect, it } from 'vitest';
+import { flatten, inMemoryProvider } from '../../../test/helpers.js';
 import { EcsInstruments } from '../src/instruments.js';
 import type { ContainerMetrics, TaskSnapshot } from '../src/types.js';
 
@@ -22,30 +18,16 @@ function container(id: string, name: string, value: number): ContainerMetrics {
 
 /** A real MeterProvider whose one batch callback observes `current` (DELTA: no stale series re-exported). */
 function setup() {
-  const exporter = new InMemoryMetricExporter(AggregationTemporality.DELTA);
-  const reader = new PeriodicExportingMetricReader({ exporter, exportIntervalMillis: 3_600_000 });
-  const provider = new MeterProvider({ readers: [reader] });
-  const meter = provider.getMeter('test');
+  const mp = inMemoryProvider(AggregationTemporality.DELTA);
+  const meter = mp.provider.getMeter('test');
   const instruments = new EcsInstruments(meter);
   const state: { current: TaskSnapshot } = { current: { containers: [], task: {} } };
   meter.addBatchObservableCallback((r) => instruments.observe(r, state.current), instruments.all);
   return {
-    state,
-    provider,
+    provider: mp.provider,
     async collect(snapshot: TaskSnapshot) {
       state.current = snapshot;
-      exporter.reset();
-      await reader.forceFlush();
-      const rm = exporter.getMetrics().at(-1);
-      return (rm?.scopeMetrics ?? []).flatMap((sm) =>
-        sm.metrics.flatMap((m) =>
-          m.dataPoints.map((dp) => ({
-            name: m.descriptor.name,
-            value: dp.value,
-            attributes: dp.attributes,
-          })),
-        ),
-      );
+      return flatten(await mp.collect());
     },
   };
 }
