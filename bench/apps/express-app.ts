@@ -58,6 +58,9 @@ export interface DelaySample {
 }
 
 const options = JSON.parse(process.argv[2] ?? '{}') as AppOptions;
+// The runner gone (Ctrl-C, a crash): no orphan keeps running.
+const exitOnDisconnect = () => process.exit(0);
+process.on('disconnect', exitOnDisconnect);
 const send = (message: object) => process.send?.(message);
 const gc = (globalThis as { gc?: (options?: object) => void }).gc;
 
@@ -160,5 +163,6 @@ if (options.mode === 'collections') {
 instrumentation?.disable();
 await provider?.shutdown();
 server.close();
-send({ type: 'done' });
-process.disconnect?.();
+process.off('disconnect', exitOnDisconnect);
+// Disconnecting lets the process end on its own once the message is out.
+process.send?.({ type: 'done' }, () => process.disconnect?.());

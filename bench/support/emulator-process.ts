@@ -24,7 +24,8 @@ process.on('message', (m: { type: string; path?: string; body?: string }) => {
     process.send?.({ type: 'payload-set' });
   }
 });
-process.on('SIGTERM', () => {
-  void emulator.close().then(() => process.exit(0));
-});
+const stop = () => void emulator.close().then(() => process.exit(0));
+process.on('SIGTERM', stop);
+// The runner gone (Ctrl-C, a crash): no orphan keeps serving.
+process.on('disconnect', stop);
 process.send?.({ type: 'ready', url: emulator.url, origin: emulator.origin });
