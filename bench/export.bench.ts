@@ -1,10 +1,13 @@
-// Exporter benchmark (issues 3 and 5): datums per second mapped and serialized, bytes per datum on
-// the wire, requests per 1000 datums. Run with `npm run bench`; results go to bench/results/.
-// Not a test: nothing here asserts a speed.
-import { mkdirSync, writeFileSync } from 'node:fs';
+/*
+ * Export: datums per second through the CloudWatch mapping and serialization, EMF documents per second, for
+ * 10k-point collections; bytes per datum on the wire with and without gzip; PutMetricData requests per 1000
+ * datums; and our EMF serialization against aws-embedded-metrics doing the same metrics. Nothing leaves the
+ * process: the AWS SDK's client gets a request handler that answers 200 and keeps the request's size.
+ */
 import { Readable, Writable } from 'node:stream';
 import { CloudWatchClient } from '@aws-sdk/client-cloudwatch';
 import {
+  type CloudWatchDatum,
   CloudWatchMappingState,
   mapResourceMetrics,
   resolveMappingOptions,
@@ -15,7 +18,7 @@ import {
   groupIntoDocuments,
   serializeDocuments,
 } from '@ecs-task-metrics/exporter-emf';
-import { semconv } from '@ecs-task-metrics/instrumentation';
+import { semconv as sc } from '@ecs-task-metrics/instrumentation';
 import { resourceFromAttributes } from '@opentelemetry/resources';
 import {
   AggregationTemporality,
@@ -25,16 +28,35 @@ import {
   type PushMetricExporter,
   type ResourceMetrics,
 } from '@opentelemetry/sdk-metrics';
-import { Bench } from 'tinybench';
+import { measureInterleaved } from './harness/measure.js';
+import { round } from './harness/stats.js';
+import type { Suite, Table } from './harness/types.js';
+import { groupScalarDatums, serializeWithAwsEmbeddedMetrics } from './support/emf-comparison.js';
 
-// A large task for throughput; wire sizes are also measured for a typical 3-container task.
-const CONTAINERS = 50;
-const SMALL_TASK_CONTAINERS = 3;
 const NAMESPACE = 'ECSTaskMetrics';
+const TARGET_POINTS = 10_000;
+const SMALL_TASK_CONTAINERS = 3;
+const EMF_LINE_BYTES = 16_000;
+const PUT_LIMITS = { namespace: NAMESPACE, maxDatums: 1000, maxBytes: 1_000_000 };
+const GAUGES = [
+  sc.METRIC_CONTAINER_MEMORY_USAGE,
+  sc.METRIC_CONTAINER_MEMORY_WORKING_SET,
+  sc.METRIC_CONTAINER_MEMORY_USAGE_MAX,
+  sc.METRIC_CONTAINER_MEMORY_LIMIT,
+  sc.METRIC_CONTAINER_MEMORY_UTILIZATION,
+  sc.METRIC_CONTAINER_CPU_USAGE,
+  sc.METRIC_CONTAINER_CPU_UTILIZATION,
+  sc.METRIC_CONTAINER_UPTIME,
+  sc.METRIC_TASK_MEMORY_WORKING_SET,
+  sc.METRIC_TASK_CPU_USAGE,
+  sc.METRIC_TASK_MEMORY_LIMIT,
+];
+/** Points per container of the collection below: the gauges, 3 counter series, 1 histogram. */
+const POINTS_PER_CONTAINER = GAUGES.length + 3 + 1;
 
 /**
- * One collection shaped like the instrumentation's: per container its gauges, CPU time, disk and
- * network counters and an app latency histogram; per task the task gauges and network counters.
+ * One collection shaped like the instrumentation's, scaled up: per container the gauges, disk read/write and
+ * network receive counters, and a latency histogram of 20 values (as an app's own metrics add).
  */
 async function collection(containers: number): Promise<ResourceMetrics> {
   const memory = new InMemoryMetricExporter(AggregationTemporality.DELTA);
@@ -51,35 +73,16 @@ async function collection(containers: number): Promise<ResourceMetrics> {
     readers: [reader],
   });
   const meter = provider.getMeter('bench');
-  // The instrumentation's own metric names: gauges, except the I/O and CPU-time counters.
-  const counters = new Set([
-    semconv.METRIC_CONTAINER_CPU_TIME,
-    semconv.METRIC_CONTAINER_DISK_IO,
-    semconv.METRIC_CONTAINER_NETWORK_IO,
-    semconv.METRIC_TASK_NETWORK_IO,
-  ]);
-  const names = Object.entries(semconv)
-    .filter(([key, name]) => key.startsWith('METRIC_') && !counters.has(name))
-    .map(([, name]) => name);
-  const gauge = (prefix: string) =>
-    names.filter((n) => n.startsWith(prefix)).map((n) => meter.createGauge(n, { unit: 'By' }));
-  const containerGauges = gauge('container.');
-  const taskGauges = gauge('aws.ecs.task.');
-  const cpuTime = meter.createCounter(semconv.METRIC_CONTAINER_CPU_TIME, { unit: 's' });
-  const disk = meter.createCounter(semconv.METRIC_CONTAINER_DISK_IO, { unit: 'By' });
-  const network = meter.createCounter(semconv.METRIC_CONTAINER_NETWORK_IO, { unit: 'By' });
-  const taskNetwork = meter.createCounter(semconv.METRIC_TASK_NETWORK_IO, { unit: 'By' });
+  const gauges = GAUGES.map((name) => meter.createGauge(name, { unit: 'By' }));
+  const disk = meter.createCounter(sc.METRIC_CONTAINER_DISK_IO, { unit: 'By' });
+  const network = meter.createCounter(sc.METRIC_CONTAINER_NETWORK_IO, { unit: 'By' });
   const latency = meter.createHistogram('http.server.request.duration', { unit: 's' });
-  for (const [i, g] of taskGauges.entries()) g.record(1e9 + i);
-  taskNetwork.add(1e6, { 'network.io.direction': 'receive' });
-  taskNetwork.add(2e6, { 'network.io.direction': 'transmit' });
   for (let c = 0; c < containers; c++) {
     const container = {
       'container.name': `container-${c}`,
       'container.id': `${c}`.padStart(64, 'f'),
     };
-    for (const [i, g] of containerGauges.entries()) g.record(1e6 * (c + 1) + i, container);
-    cpuTime.add(12.5 * c, container);
+    for (const [i, gauge] of gauges.entries()) gauge.record(1e6 * (c + 1) + i, container);
     disk.add(4096 * c, { ...container, 'disk.io.direction': 'read' });
     disk.add(8192 * c, { ...container, 'disk.io.direction': 'write' });
     network.add(1500 * c, { ...container, 'network.io.direction': 'receive' });
@@ -88,6 +91,13 @@ async function collection(containers: number): Promise<ResourceMetrics> {
   await reader.forceFlush();
   await provider.shutdown();
   return memory.getMetrics()[0]!;
+}
+
+function pointCount(rm: ResourceMetrics): number {
+  return rm.scopeMetrics.reduce(
+    (n, sm) => n + sm.metrics.reduce((k, m) => k + m.dataPoints.length, 0),
+    0,
+  );
 }
 
 /** A client whose requests never leave the process: the SDK serializes, signs and compresses. */
@@ -134,111 +144,257 @@ async function measureWire(rm: ResourceMetrics, compression: boolean) {
   });
   await exportOnce(exporter, rm);
   await exporter.shutdown();
-  return { requests: requests.length, bytes: requests.reduce((a, r) => a + r.bytes, 0) };
+  return {
+    requests: requests.length,
+    gzipped: requests.filter((r) => r.gzip).length,
+    bytes: requests.reduce((a, r) => a + r.bytes, 0),
+  };
 }
 
-async function wireFigures(rm: ResourceMetrics) {
+const lineBytes = (lines: string[]) => lines.reduce((a, l) => a + Buffer.byteLength(l) + 1, 0);
+
+async function wireFigures(label: string, rm: ResourceMetrics) {
   const datums = mapResourceMetrics(rm, resolveMappingOptions(), new CloudWatchMappingState());
   const gzip = await measureWire(rm, true);
   const plain = await measureWire(rm, false);
-  const emfLines = serializeDocuments(
-    groupIntoDocuments(datums, NAMESPACE).documents,
-    16_000,
-  ).lines;
-  const emfBytes = emfLines.reduce((a, l) => a + Buffer.byteLength(l) + 1, 0);
-  const perDatum = (bytes: number) => Number((bytes / datums.length).toFixed(1));
-  return {
-    datums: datums.length,
-    putMetricDataRequests: gzip.requests,
-    putMetricDataBytesPerDatumGzip: perDatum(gzip.bytes),
-    putMetricDataBytesPerDatumPlain: perDatum(plain.bytes),
-    emfLines: emfLines.length,
-    emfBytesPerDatum: perDatum(emfBytes),
-  };
+  const emf = serializeDocuments(groupIntoDocuments(datums, NAMESPACE).documents, EMF_LINE_BYTES);
+  const perDatum = (bytes: number) => round(bytes / datums.length, 1);
+  return [
+    label,
+    datums.length,
+    gzip.requests,
+    perDatum(plain.bytes),
+    perDatum(gzip.bytes),
+    `${gzip.gzipped}/${gzip.requests}`,
+    emf.lines.length,
+    perDatum(lineBytes(emf.lines)),
+  ];
 }
 
-const rm = await collection(CONTAINERS);
-const options = resolveMappingOptions();
-const state = new CloudWatchMappingState();
-const datums = mapResourceMetrics(rm, options, state);
-const datumCount = datums.length;
-const cycle = (n: number) => Array.from({ length: n }, (_, i) => datums[i % datums.length]!);
-const requestsFor = (n: number) =>
-  batchDatums(cycle(n), { namespace: NAMESPACE, maxDatums: 1000, maxBytes: 1_000_000 }).length;
+export const exportSuite: Suite = {
+  name: 'export',
+  title: 'Export: CloudWatch mapping, PutMetricData and EMF serialization',
+  async run(context) {
+    const containers = Math.ceil(TARGET_POINTS / POINTS_PER_CONTAINER);
+    const rm = await collection(containers);
+    const points = pointCount(rm);
+    const options = resolveMappingOptions();
+    const state = new CloudWatchMappingState();
+    const datums = mapResourceMetrics(rm, options, state);
+    const documents = groupIntoDocuments(datums, NAMESPACE).documents.length;
+    context.progress(`  ${points} points -> ${datums.length} datums, ${documents} EMF documents`);
 
-const bench = new Bench({ time: 1000, warmupTime: 200 });
-const sinkRequests: { bytes: number; gzip: boolean }[] = [];
-const benchExporter = new CloudWatchMetricExporter({
-  namespace: NAMESPACE,
-  client: capturingClient(sinkRequests),
-});
-// Like stdout on a pipe, which Node writes synchronously: each write completes at once.
-const emfSink = new Writable({ write: (_chunk, _encoding, done) => done() });
-const emfExporter = new EmfMetricExporter({ namespace: NAMESPACE, stream: emfSink });
-bench
-  .add('map collection to datums', () => {
-    mapResourceMetrics(rm, options, state);
-  })
-  .add('map + batch + JSON-encode PutMetricData bodies', () => {
-    const batches = batchDatums(mapResourceMetrics(rm, options, state), {
+    // The EMF comparison takes the single-value datums, which both libraries can write.
+    const scalar = datums.filter((d) => d.Value !== undefined);
+    const groups = groupScalarDatums(scalar);
+    const ours = serializeDocuments(
+      groupIntoDocuments(scalar, NAMESPACE).documents,
+      EMF_LINE_BYTES,
+    );
+    const theirs = serializeWithAwsEmbeddedMetrics(groups, NAMESPACE);
+    checkSameMetrics(ours.lines, theirs, scalar);
+
+    const sinkRequests: { bytes: number; gzip: boolean }[] = [];
+    const cloudWatch = new CloudWatchMetricExporter({
       namespace: NAMESPACE,
-      maxDatums: 1000,
-      maxBytes: 1_000_000,
+      client: capturingClient(sinkRequests),
     });
-    for (const MetricData of batches) JSON.stringify({ Namespace: NAMESPACE, MetricData });
-  })
-  .add('CloudWatchMetricExporter.export (SDK serialize, sign, gzip; no network)', async () => {
-    sinkRequests.length = 0;
-    await exportOnce(benchExporter, rm);
-  })
-  .add('EmfMetricExporter.export (map, group, serialize, write)', async () => {
-    await exportOnce(emfExporter, rm);
-  });
-await bench.run();
+    // Like stdout on a pipe, which Node writes synchronously: each write completes at once.
+    const emfSink = new Writable({ write: (_chunk, _encoding, done) => done() });
+    const emf = new EmfMetricExporter({ namespace: NAMESPACE, stream: emfSink });
+    const measured = await measureInterleaved(
+      [
+        { name: 'map', fn: async () => mapResourceMetrics(rm, options, state) },
+        {
+          name: 'map + batch + JSON',
+          fn: async () => {
+            for (const MetricData of batchDatums(
+              mapResourceMetrics(rm, options, state),
+              PUT_LIMITS,
+            )) {
+              JSON.stringify({ Namespace: NAMESPACE, MetricData });
+            }
+          },
+        },
+        {
+          name: 'PutMetricData export',
+          fn: async () => {
+            sinkRequests.length = 0;
+            await exportOnce(cloudWatch, rm);
+          },
+        },
+        { name: 'EMF export', fn: () => exportOnce(emf, rm) },
+        {
+          name: 'EMF serialize (ours)',
+          fn: async () =>
+            serializeDocuments(groupIntoDocuments(scalar, NAMESPACE).documents, EMF_LINE_BYTES),
+        },
+        {
+          name: 'EMF serialize (aws-embedded-metrics)',
+          fn: async () => serializeWithAwsEmbeddedMetrics(groupScalarDatums(scalar), NAMESPACE),
+        },
+      ],
+      context.quick
+        ? { rounds: 3, timeMs: 100, warmupMs: 100, minIterations: 2 }
+        : { rounds: 12, timeMs: 500, warmupMs: 500, minIterations: 4 },
+    );
+    await cloudWatch.shutdown();
+    await emf.shutdown();
 
-const rows = bench.tasks.map((task) => {
-  const result = task.result as {
-    state: string;
-    error?: Error;
-    latency?: { mean: number; p99: number };
-  };
-  if (result.error) process.stderr.write(`${task.name}: ${result.error.stack}\n`);
-  const meanMs = result.latency?.mean ?? Number.NaN;
-  return {
-    task: task.name,
-    'mean ms / collection': Number(meanMs.toFixed(3)),
-    'p99 ms': Number((result.latency?.p99 ?? Number.NaN).toFixed(3)),
-    'datums / s': Math.round((datumCount / meanMs) * 1000),
-  };
-});
-const summary = {
-  suite: 'export',
-  date: new Date().toISOString(),
-  node: process.version,
-  datumsPerCollection: datumCount,
-  tasks: rows,
-  requestsPer1000Datums: requestsFor(1000),
-  requestsPer2500Datums: requestsFor(2500),
-  wire: {
-    [`task with ${SMALL_TASK_CONTAINERS} containers`]: await wireFigures(
-      await collection(SMALL_TASK_CONTAINERS),
-    ),
-    [`task with ${CONTAINERS} containers`]: await wireFigures(rm),
+    const by = Object.fromEntries(measured.map((m) => [m.name, m]));
+    const what: Record<string, [string, number, number]> = {
+      map: ['mapping to datums', datums.length, 0],
+      'map + batch + JSON': ['mapping, 1000-datum batches, JSON bodies', datums.length, 0],
+      'PutMetricData export': [
+        'CloudWatchMetricExporter.export: SDK serialize, sign, gzip',
+        datums.length,
+        0,
+      ],
+      'EMF export': [
+        'EmfMetricExporter.export: map, group, serialize, write',
+        datums.length,
+        documents,
+      ],
+      'EMF serialize (ours)': [
+        'group + serialize, single-value datums',
+        scalar.length,
+        ours.lines.length,
+      ],
+      'EMF serialize (aws-embedded-metrics)': [
+        'MetricsContext + LogSerializer, same datums',
+        scalar.length,
+        theirs.length,
+      ],
+    };
+    const throughput: Table = {
+      title: `Export throughput, one collection of ${points} points (${datums.length} datums)`,
+      columns: [
+        'task',
+        'what',
+        'ms p50',
+        'ms p99',
+        'CPU ms',
+        'datums/s',
+        'EMF documents/s',
+        'rme %',
+      ],
+      rows: measured.map((m) => {
+        const [label, n, docs] = what[m.name]!;
+        const cpuMs = m.cpuPerRun / 1000;
+        return [
+          m.name,
+          label,
+          round(m.wall.p50 / 1000, 2),
+          round(m.wall.p99 / 1000, 2),
+          round(cpuMs, 2),
+          Math.round((n / cpuMs) * 1000),
+          docs ? Math.round((docs / cpuMs) * 1000) : '',
+          round(m.wall.rme, 1),
+        ];
+      }),
+      notes: [
+        'datums/s and documents/s from the process CPU time per collection; no network (the SDK client answers 200).',
+        `Collection: ${containers} containers x (${GAUGES.length} gauges, 3 counter series, 1 histogram of 20 values).`,
+      ],
+    };
+
+    const requestsFor = (n: number) =>
+      batchDatums(
+        Array.from({ length: n }, (_, i) => datums[i % datums.length]!),
+        PUT_LIMITS,
+      ).length;
+    const wire: Table = {
+      title: 'On the wire: PutMetricData request bodies and EMF lines',
+      columns: [
+        'collection',
+        'datums',
+        'PutMetricData requests',
+        'bytes/datum plain',
+        'bytes/datum sent (gzip on)',
+        'requests gzipped',
+        'EMF lines',
+        'EMF bytes/datum',
+      ],
+      rows: [
+        await wireFigures(
+          `${SMALL_TASK_CONTAINERS} containers`,
+          await collection(SMALL_TASK_CONTAINERS),
+        ),
+        await wireFigures(`${points} points`, rm),
+      ],
+      notes: [
+        'The AWS SDK gzips request bodies of 10 KiB or more (about 40 datums); a smaller request goes as it is.',
+        `Requests per 1000 datums: ${requestsFor(1000)}; per 2500: ${requestsFor(2500)} (limits: 1000 datums, 1 MB a request).`,
+      ],
+    };
+    const oursEmf = by['EMF serialize (ours)']!;
+    const theirsEmf = by['EMF serialize (aws-embedded-metrics)']!;
+    const comparison: Table = {
+      title: `EMF serialization of the same ${scalar.length} single-value datums`,
+      columns: ['library', 'lines', 'bytes/datum', 'CPU ms', 'datums/s'],
+      rows: [
+        [
+          '@ecs-task-metrics/exporter-emf',
+          ours.lines.length,
+          round(lineBytes(ours.lines) / scalar.length, 1),
+          round(oursEmf.cpuPerRun / 1000, 2),
+          Math.round((scalar.length / oursEmf.cpuPerRun) * 1e6),
+        ],
+        [
+          'aws-embedded-metrics',
+          theirs.length,
+          round(lineBytes(theirs) / scalar.length, 1),
+          round(theirsEmf.cpuPerRun / 1000, 2),
+          Math.round((scalar.length / theirsEmf.cpuPerRun) * 1e6),
+        ],
+      ],
+      notes: [
+        'Both group by timestamp and dimension set; aws-embedded-metrics gets one MetricsContext per group.',
+      ],
+    };
+    const serialize = by['map + batch + JSON']!;
+    return {
+      tables: [throughput, wire, comparison],
+      headlines: [
+        {
+          name: 'datums/s through mapping + PutMetricData serialization',
+          value: Math.round((datums.length / serialize.cpuPerRun) * 1e6),
+        },
+        {
+          name: 'EMF documents/s (EmfMetricExporter.export)',
+          value: Math.round((documents / by['EMF export']!.cpuPerRun) * 1e6),
+        },
+        {
+          name: 'PutMetricData requests per 1000 datums',
+          value: requestsFor(1000),
+          goal: '1',
+          met: requestsFor(1000) === 1,
+        },
+        {
+          name: 'EMF serialization, aws-embedded-metrics CPU / ours',
+          value: round(theirsEmf.cpuPerRun / oursEmf.cpuPerRun, 2),
+        },
+      ],
+      data: { points, datums: datums.length, documents, measured, wire: wire.rows },
+    };
   },
 };
-await benchExporter.shutdown();
-await emfExporter.shutdown();
 
-mkdirSync(new URL('./results/', import.meta.url), { recursive: true });
-writeFileSync(
-  new URL('./results/export.json', import.meta.url),
-  `${JSON.stringify(summary, null, 2)}\n`,
-);
-process.stdout.write(`export bench: ${datumCount} datums per collection\n`);
-for (const row of rows) process.stdout.write(`  ${JSON.stringify(row)}\n`);
-process.stdout.write(
-  `  requests per 1000 datums: ${summary.requestsPer1000Datums}, per 2500: ${summary.requestsPer2500Datums}\n`,
-);
-for (const [shape, figures] of Object.entries(summary.wire)) {
-  process.stdout.write(`  wire, ${shape}: ${JSON.stringify(figures)}\n`);
+/** Both serializations carry every datum once, with the same value. */
+function checkSameMetrics(ours: string[], theirs: string[], datums: CloudWatchDatum[]): void {
+  const values = (lines: string[]) => {
+    const out: string[] = [];
+    for (const line of lines) {
+      const doc = JSON.parse(line);
+      for (const d of doc._aws.CloudWatchMetrics[0].Metrics) out.push(`${d.Name}=${doc[d.Name]}`);
+    }
+    return out.sort();
+  };
+  const a = values(ours);
+  const b = values(theirs);
+  if (a.length !== datums.length || JSON.stringify(a) !== JSON.stringify(b)) {
+    throw new Error(
+      `EMF comparison: ${a.length} vs ${b.length} values for ${datums.length} datums`,
+    );
+  }
 }

@@ -1,4 +1,5 @@
 import { type ReadTextFile, readTextFileSync } from './cgroup.js';
+import { createHttpGet, fetchGet, type HttpGet } from './http-get.js';
 import type { EcsTaskMetricsInstrumentationConfig, PhaseSummary } from './types.js';
 
 /** The options with every default applied. */
@@ -8,7 +9,8 @@ export interface ResolvedConfig {
   taskMetadataMaxAgeMs: number;
   diagnosticIntervalMs: number;
   allowAnyEndpoint: boolean;
-  fetch: typeof globalThis.fetch;
+  /** The HTTP client: the `fetch` option adapted, else the default node:http GET. */
+  get: HttpGet;
   now: () => number;
   cgroupSampleIntervalMs: number;
   cgroupRoot: string;
@@ -40,7 +42,7 @@ export function resolveConfig(
     taskMetadataMaxAgeMs: positive(config.taskMetadataMaxAgeMs, DEFAULT_TASK_METADATA_MAX_AGE_MS),
     diagnosticIntervalMs: positive(config.diagnosticIntervalMs, DEFAULT_DIAGNOSTIC_INTERVAL_MS),
     allowAnyEndpoint: config.allowAnyEndpoint === true,
-    fetch: config.fetch ?? ((input, init) => globalThis.fetch(input, init)),
+    get: config.fetch ? fetchGet(config.fetch) : createHttpGet(),
     now: config.now ?? Date.now,
     cgroupSampleIntervalMs:
       config.cgroupSampleIntervalMs === 0

@@ -204,7 +204,7 @@ export class EcsTaskMetricsInstrumentation extends InstrumentationBase<EcsTaskMe
       const client = new TmdsClient({
         endpoint: config.endpoint,
         timeoutMs: config.timeoutMs,
-        fetch: config.fetch,
+        get: config.get,
       });
       const onError = (failure: CollectionFailure) => this._self?.failed(failure);
       collector = new TaskCollector(client, config, diag, onError);

@@ -188,60 +188,88 @@ const TASK_INSTRUMENTS: InstrumentSpec<TaskMetrics>[] = [
   },
 ];
 
-type Created<T> = Array<{ instrument: Observable; spec: InstrumentSpec<T> }>;
+/** One point of one instrument: which field it reports and the extra attributes (index into the sets). */
+interface PointPlan<T> {
+  instrument: Observable;
+  field: NumericKeys<T>;
+  extra: Attributes | undefined;
+}
 
-function create<T>(meter: Meter, specs: InstrumentSpec<T>[]): Created<T> {
-  return specs.map((spec) => {
+function plan<T>(meter: Meter, specs: InstrumentSpec<T>[]): PointPlan<T>[] {
+  return specs.flatMap((spec) => {
     const options = { unit: spec.unit, description: spec.description };
     const instrument =
       spec.kind === 'gauge'
         ? meter.createObservableGauge(spec.name, options)
         : meter.createObservableCounter(spec.name, options);
-    return { instrument, spec };
+    return spec.points.map(([field, extra]) => ({ instrument, field, extra }));
   });
+}
+
+/** The attribute set of every point of a plan, in plan order. */
+function attributeSets<T>(points: PointPlan<T>[], base: Attributes): Attributes[] {
+  return points.map((p) => (p.extra ? { ...base, ...p.extra } : base));
 }
 
 function observeAll<T>(
   result: BatchObservableResult,
-  created: Created<T>,
+  points: PointPlan<T>[],
   values: T,
-  attributes: Attributes,
+  sets: Attributes[],
 ): void {
-  for (const { instrument, spec } of created) {
-    for (const [field, extra] of spec.points) {
-      const value = values[field] as number | undefined;
-      if (value === undefined || !Number.isFinite(value)) continue;
-      result.observe(instrument, value, extra ? { ...attributes, ...extra } : attributes);
-    }
+  for (let i = 0; i < points.length; i++) {
+    const p = points[i]!;
+    const value = values[p.field] as number | undefined;
+    if (value === undefined || !Number.isFinite(value)) continue;
+    result.observe(p.instrument, value, sets[i]);
   }
 }
 
+interface ContainerAttributes {
+  name: string;
+  sets: Attributes[];
+}
+
 export class EcsInstruments {
-  private readonly _container: Created<ContainerMetrics>;
-  private readonly _task: Created<TaskMetrics>;
+  private readonly _container: PointPlan<ContainerMetrics>[];
+  private readonly _task: PointPlan<TaskMetrics>[];
+  private readonly _taskSets: Attributes[];
   private readonly _lifecycle: LifecycleInstruments;
+  // Attribute sets are built once per container and reused while it runs: the SDK hashes every point's
+  // attributes, and an object it has seen before costs it less than a new one with the same content.
+  private _containerSets = new Map<string, ContainerAttributes>();
 
   constructor(meter: Meter) {
-    this._container = create(meter, CONTAINER_INSTRUMENTS);
-    this._task = create(meter, TASK_INSTRUMENTS);
+    this._container = plan(meter, CONTAINER_INSTRUMENTS);
+    this._task = plan(meter, TASK_INSTRUMENTS);
+    this._taskSets = attributeSets(this._task, {});
     this._lifecycle = new LifecycleInstruments(meter);
   }
 
   /** Every instrument, for `addBatchObservableCallback`. */
   get all(): Observable[] {
     return [
-      ...[...this._container, ...this._task].map((c) => c.instrument),
+      ...new Set([...this._container, ...this._task].map((p) => p.instrument)),
       ...this._lifecycle.observables,
     ];
   }
 
   /** Observes one snapshot. */
   observe(result: BatchObservableResult, snapshot: TaskSnapshot): void {
+    const previous = this._containerSets;
+    const current = new Map<string, ContainerAttributes>();
     for (const c of snapshot.containers) {
-      const attributes = { [sc.ATTR_CONTAINER_NAME]: c.name, [sc.ATTR_CONTAINER_ID]: c.id };
-      observeAll(result, this._container, c, attributes);
+      let attributes = previous.get(c.id);
+      if (attributes?.name !== c.name) {
+        const base = { [sc.ATTR_CONTAINER_NAME]: c.name, [sc.ATTR_CONTAINER_ID]: c.id };
+        attributes = { name: c.name, sets: attributeSets(this._container, base) };
+      }
+      current.set(c.id, attributes);
+      observeAll(result, this._container, c, attributes.sets);
     }
-    observeAll(result, this._task, snapshot.task, {});
+    // Only the containers of the last snapshot are kept, so the cache is as small as the task.
+    this._containerSets = current;
+    observeAll(result, this._task, snapshot.task, this._taskSets);
     if (snapshot.lifecycle) this._lifecycle.observe(result, snapshot.lifecycle);
   }
 }

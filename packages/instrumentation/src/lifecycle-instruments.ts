@@ -14,10 +14,19 @@ import type {
 import { CONTAINER_STATUSES, type ContainerLifecycle, type TaskLifecycle } from './lifecycle.js';
 import * as sc from './semconv.js';
 
-function containerAttributes(c: ContainerLifecycle): Attributes {
-  const attributes: Attributes = { [sc.ATTR_CONTAINER_NAME]: c.name };
-  if (c.id !== undefined) attributes[sc.ATTR_CONTAINER_ID] = c.id;
-  return attributes;
+/** A container's attribute sets: its own, and one per status for the state set (in CONTAINER_STATUSES order). */
+interface ContainerSets {
+  base: Attributes;
+  byStatus: Attributes[];
+}
+
+function containerSets(c: ContainerLifecycle): ContainerSets {
+  const base: Attributes = { [sc.ATTR_CONTAINER_NAME]: c.name };
+  if (c.id !== undefined) base[sc.ATTR_CONTAINER_ID] = c.id;
+  return {
+    base,
+    byStatus: CONTAINER_STATUSES.map((status) => ({ ...base, [sc.ATTR_CONTAINER_STATUS]: status })),
+  };
 }
 
 export class LifecycleInstruments {
@@ -27,6 +36,9 @@ export class LifecycleInstruments {
   private readonly _startup: Gauge;
   private readonly _imagePull: Gauge;
   private _timingsRecorded = false;
+  // Built once per container and reused, as for the stats instruments: the SDK hashes every point's attributes,
+  // and an object it has seen before costs it less. Keyed by name and id; only the last listing's are kept.
+  private _sets = new Map<string, ContainerSets>();
 
   constructor(meter: Meter) {
     this._status = meter.createObservableGauge(sc.METRIC_CONTAINER_STATUS, {
@@ -57,17 +69,20 @@ export class LifecycleInstruments {
   }
 
   observe(result: BatchObservableResult, lifecycle: TaskLifecycle): void {
+    const previous = this._sets;
+    const current = new Map<string, ContainerSets>();
     for (const c of lifecycle.containers) {
-      const attributes = containerAttributes(c);
-      for (const status of CONTAINER_STATUSES) {
-        result.observe(this._status, status === c.status ? 1 : 0, {
-          ...attributes,
-          [sc.ATTR_CONTAINER_STATUS]: status,
-        });
+      const key = `${c.name}\u0000${c.id ?? ''}`;
+      const sets = previous.get(key) ?? containerSets(c);
+      current.set(key, sets);
+      for (let i = 0; i < CONTAINER_STATUSES.length; i++) {
+        const status = CONTAINER_STATUSES[i]!;
+        result.observe(this._status, status === c.status ? 1 : 0, sets.byStatus[i]);
       }
-      if (c.exitCode !== undefined) result.observe(this._exitCode, c.exitCode, attributes);
-      if (c.restartCount !== undefined) result.observe(this._restarts, c.restartCount, attributes);
+      if (c.exitCode !== undefined) result.observe(this._exitCode, c.exitCode, sets.base);
+      if (c.restartCount !== undefined) result.observe(this._restarts, c.restartCount, sets.base);
     }
+    this._sets = current;
     // Timings do not change once known: recorded once, on the synchronous gauges.
     if (!this._timingsRecorded && lifecycle.startupSeconds !== undefined) {
       this._startup.record(lifecycle.startupSeconds);

@@ -75,17 +75,26 @@ function containerName(
   return id;
 }
 
-function sum(values: Array<number | undefined>): number | undefined {
-  const known = values.filter((v): v is number => v !== undefined);
-  return known.length > 0 ? known.reduce((a, b) => a + b, 0) : undefined;
+/** The sum of the known values of `items`, undefined when none is known. */
+function sum<T>(items: readonly T[], value: (item: T) => number | undefined): number | undefined {
+  let total: number | undefined;
+  for (const item of items) {
+    const v = value(item);
+    if (v !== undefined) total = (total ?? 0) + v;
+  }
+  return total;
 }
 
-/** Computes every metric of one collection. `peaks` is updated with the usages seen. */
+/**
+ * Computes every metric of one collection. `peaks` is updated with the usages seen. `ids` are the running
+ * containers' ids when the caller already has them (`runningContainerIds(stats)`).
+ */
 export function computeSnapshot(
   task: TmdsTaskMetadata | undefined,
   stats: TmdsTaskStats,
   peaks: PeakTracker,
   nowMs: number,
+  ids: readonly string[] = runningContainerIds(stats),
 ): TaskSnapshot {
   const metaById = new Map<string, TmdsContainerMetadata>();
   for (const c of Array.isArray(task?.Containers) ? task.Containers : []) {
@@ -93,7 +102,6 @@ export function computeSnapshot(
   }
   const awsvpc = isAwsvpc(task);
   const taskCpu = taskCpuLimit(task);
-  const ids = runningContainerIds(stats);
   peaks.retainOnly(new Set(ids));
 
   const containers: ContainerMetrics[] = [];
@@ -151,17 +159,17 @@ function computeTaskMetrics(
   taskCpu: number | undefined,
   metaById: Map<string, TmdsContainerMetadata>,
 ): TaskMetrics {
-  const memoryUsageSum = sum(containers.map((c) => c.memoryUsage));
-  const workingSet = sum(containers.map((c) => c.memoryWorkingSet));
+  const memoryUsageSum = sum(containers, (c) => c.memoryUsage);
+  const workingSet = sum(containers, (c) => c.memoryWorkingSet);
   const allLimited = containers.length > 0 && containers.every((c) => c.memoryLimit !== undefined);
   const memoryLimit =
-    taskMemoryLimit(task) ?? (allLimited ? sum(containers.map((c) => c.memoryLimit)) : undefined);
+    taskMemoryLimit(task) ?? (allLimited ? sum(containers, (c) => c.memoryLimit) : undefined);
   // The containers share one host: more than any host has means the samples do not belong together.
-  const cpuUsage = plausibleVcpu(sum(containers.map((c) => c.cpuUsage)));
+  const cpuUsage = plausibleVcpu(sum(containers, (c) => c.cpuUsage));
   // Without a task size, the containers' reservations bound the task only if every one has one.
   const reservations = containers.map((c) => containerCpuReservation(metaById.get(c.id)));
   const allReserved = containers.length > 0 && reservations.every((r) => r !== undefined);
-  const cpuLimit = taskCpu ?? (allReserved ? sum(reservations) : undefined);
+  const cpuLimit = taskCpu ?? (allReserved ? sum(reservations, (r) => r) : undefined);
 
   let network: { rx: number; tx: number } | undefined;
   if (awsvpc) {
@@ -177,8 +185,8 @@ function computeTaskMetrics(
     }
     network = newest ? networkBytes(newest) : undefined;
   } else {
-    const rx = sum(containers.map((c) => c.networkRxBytes));
-    const tx = sum(containers.map((c) => c.networkTxBytes));
+    const rx = sum(containers, (c) => c.networkRxBytes);
+    const tx = sum(containers, (c) => c.networkTxBytes);
     network = rx === undefined && tx === undefined ? undefined : { rx: rx ?? 0, tx: tx ?? 0 };
   }
 

@@ -102,17 +102,21 @@ export class TaskCollector {
       );
     }
     const stats = raw as TmdsTaskStats;
-    await this._refreshTask(runningContainerIds(stats).join(','));
-    const snapshot = computeSnapshot(this._task, stats, this._peaks, this._config.now());
+    const ids = runningContainerIds(stats);
+    const signature = ids.join(',');
+    const now = this._config.now();
+    // Checked here, not in an async function: the usual collection reads no /task and should not wait a tick.
+    const fresh = now - this._taskReadAt < this._config.taskMetadataMaxAgeMs;
+    if (!this._task || !fresh || signature !== this._taskSignature) {
+      await this._refreshTask(signature, now);
+    }
+    const snapshot = computeSnapshot(this._task, stats, this._peaks, this._config.now(), ids);
     this._last = snapshot;
     this.onSnapshot?.(snapshot);
     return snapshot;
   }
 
-  private async _refreshTask(signature: string): Promise<void> {
-    const now = this._config.now();
-    const fresh = now - this._taskReadAt < this._config.taskMetadataMaxAgeMs;
-    if (this._task && fresh && signature === this._taskSignature) return;
+  private async _refreshTask(signature: string, now: number): Promise<void> {
     try {
       const task = await this._client.get(TASK_PATH);
       if (!isObject(task)) {

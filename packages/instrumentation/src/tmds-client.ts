@@ -5,6 +5,7 @@
  */
 import { context } from '@opentelemetry/api';
 import { suppressTracing } from '@opentelemetry/core';
+import type { HttpGet } from './http-get.js';
 import type { CollectionErrorKind, CollectionFailure } from './types.js';
 
 /** A failed read of the metadata endpoint, with its cause. */
@@ -25,15 +26,18 @@ export class TmdsError extends Error implements CollectionFailure {
 export interface TmdsClientOptions {
   endpoint: string;
   timeoutMs: number;
-  fetch: typeof globalThis.fetch;
+  get: HttpGet;
 }
 
 const BODY_EXCERPT = 80;
 
 export class TmdsClient {
   private readonly _inflight = new Map<string, Promise<unknown>>();
+  private readonly _base: string;
 
-  constructor(private readonly _options: TmdsClientOptions) {}
+  constructor(private readonly _options: TmdsClientOptions) {
+    this._base = _options.endpoint.replace(/\/+$/, '');
+  }
 
   get endpoint(): string {
     return this._options.endpoint;
@@ -50,18 +54,15 @@ export class TmdsClient {
   }
 
   private async _request(path: string): Promise<unknown> {
-    const url = `${this._options.endpoint.replace(/\/+$/, '')}${path}`;
+    const url = `${this._base}${path}`;
     let text: string;
     let status: number;
     try {
       const response = await context.with(suppressTracing(context.active()), () =>
-        this._options.fetch(url, {
-          signal: AbortSignal.timeout(this._options.timeoutMs),
-          headers: { accept: 'application/json' },
-        }),
+        this._options.get(url, this._options.timeoutMs),
       );
       status = response.status;
-      text = await response.text();
+      text = response.body;
     } catch (err) {
       throw classifyFetchError(err, path, this._options.timeoutMs);
     }
@@ -90,8 +91,10 @@ function classifyFetchError(err: unknown, path: string, timeoutMs: number): Tmds
   if (name === 'TimeoutError' || name === 'AbortError') {
     return new TmdsError('timeout', path, `${path} did not answer within ${timeoutMs} ms`);
   }
+  // fetch wraps the socket error in `cause`; node:http throws it as is.
   const cause = err instanceof Error && err.cause instanceof Error ? err.cause : undefined;
-  const code = (cause as NodeJS.ErrnoException | undefined)?.code;
+  const code =
+    (cause as NodeJS.ErrnoException | undefined)?.code ?? (err as NodeJS.ErrnoException)?.code;
   const detail = code ?? cause?.message ?? (err instanceof Error ? err.message : String(err));
   return new TmdsError('connection', path, `${path} could not be read: ${detail}`);
 }

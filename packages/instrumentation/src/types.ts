@@ -22,7 +22,10 @@ export interface EcsTaskMetricsInstrumentationConfig extends InstrumentationConf
    * address. Default: false, and such an endpoint is refused with one diagnostic warning.
    */
   allowAnyEndpoint?: boolean;
-  /** The `fetch` implementation to use. Default: the global `fetch`. */
+  /**
+   * The HTTP client, with `fetch`'s signature (the global `fetch` fits). Default: a keep-alive `node:http` GET,
+   * lighter than the global `fetch` in an app that does not use it otherwise.
+   */
   fetch?: typeof globalThis.fetch;
   /** Clock, in milliseconds since the epoch. Default: `Date.now`. */
   now?: () => number;
