@@ -33,6 +33,12 @@ const MIB = 1024 * 1024;
 const CONTAINER = 'nginx100';
 const FAULTY_EXPORTS = 3;
 const ATTEMPTS = 3;
+// Distinctive credentials: no diagnostic may repeat them (moto accepts any).
+const CREDENTIALS = {
+  accessKeyId: 'AKIARELIABILITYTEST1',
+  secretAccessKey: 'rel/Secret+Key/9f8e7d6c5b4a3210EXAMPLE',
+  sessionToken: 'IQoJrelSessionTokenEXAMPLE',
+};
 const motoPresent = hasMotoServer();
 if (!motoPresent) process.stderr.write(`${MOTO_SKIP_REASON}\n`);
 
@@ -91,7 +97,12 @@ describe.skipIf(!motoPresent)(
         maxAttempts: ATTEMPTS,
         exportTimeoutMillis,
         // moto's server mode cannot read gzip JSON bodies.
-        clientConfig: { ...motoClientConfig(proxy.endpoint), disableRequestCompression: true },
+        clientConfig: {
+          ...motoClientConfig(proxy.endpoint),
+          // A copy: the AWS SDK marks the credentials object it is given.
+          credentials: { ...CREDENTIALS },
+          disableRequestCompression: true,
+        },
       });
       const provider = new MeterProvider({
         resource: resourceFromAttributes(ECS_RESOURCE),
@@ -185,6 +196,31 @@ describe.skipIf(!motoPresent)(
       expect([...dropped.values()].reduce((a, b) => a + b, 0)).toBeGreaterThan(0);
       // Every failure is also a diagnostic (the SDK's error handler and the exporter's own).
       expect(rig.logger.messages.some((m) => m.level === 'error')).toBe(true);
+      expectNoSecrets(rig);
+    }
+
+    function expectNoSecrets(rig: Rig): void {
+      // Diagnostics name the cause only: no credentials, signatures, headers or request bodies.
+
+      const text = rig.logger.messages
+        .map((m) => m.text)
+        .join('\n')
+        .toLowerCase();
+
+      for (const secret of [
+        CREDENTIALS.accessKeyId,
+        CREDENTIALS.secretAccessKey,
+        CREDENTIALS.sessionToken,
+        'AWS4-HMAC-SHA256',
+        'Signature=',
+        'x-amz-security-token',
+        'authorization',
+        // Fragments of a PutMetricData body (CloudWatch's own error messages may name the parameter).
+        '"MetricData":',
+        '"Namespace":',
+      ]) {
+        expect(text).not.toContain(secret.toLowerCase());
+      }
     }
 
     const storms: Array<{ name: string; fault: Fault; errorType: RegExp; retried: boolean }> = [
@@ -257,6 +293,7 @@ describe.skipIf(!motoPresent)(
       const dropped = await selfMetric('ecs_task_metrics.export.datums.dropped');
       // One container.cpu.time datum per running container (two of the scenario's three run).
       expect(dropped.get('invalid_datum')).toBe(2);
+      expectNoSecrets(rig);
       expect(await selfMetric('ecs_task_metrics.export.errors')).toEqual(new Map());
     });
   },
