@@ -141,6 +141,29 @@ describe('EmfMetricExporter', () => {
     expect(stuck.writableLength).toBe(afterTwenty);
   });
 
+  it('counts its failed exports in ecs_task_metrics.export.errors on the provider it is given', async () => {
+    const stuck = new Writable({ write: () => {}, highWaterMark: 1024 });
+    const exporter = new EmfMetricExporter({ stream: stuck, maxBufferedBytes: 16 * 1024 });
+    const self = testMeterProvider(DELTA);
+    exporter.setSelfObsMeterProvider(self.provider);
+    const rm = await richCollection();
+    let failed = 0;
+    for (let i = 0; i < 5; i++) {
+      if ((await exportOnce(exporter, rm)).code === ExportResultCode.FAILED) failed++;
+    }
+    expect(failed).toBeGreaterThan(0);
+    const counted = (await self.reader.collectNow()).scopeMetrics
+      .flatMap((sm) => sm.metrics)
+      .filter((m) => m.descriptor.name === 'ecs_task_metrics.export.errors')
+      .flatMap(
+        (m) => m.dataPoints as Array<{ attributes: Record<string, unknown>; value: unknown }>,
+      );
+    expect(
+      counted.map((p) => [p.attributes['error.type'], p.attributes['otel.component.type']]),
+    ).toEqual([['backpressure', 'emf_metric_exporter']]);
+    expect(counted[0]!.value).toBe(failed);
+  });
+
   it('keeps the exporter contract: forceFlush drains, FAILED after shutdown', async () => {
     const { exporter, lines } = capture();
     const { meter, reader } = testMeterProvider(DELTA);
