@@ -1,7 +1,7 @@
-import { readFileSync } from 'node:fs';
 import { CloudWatchClient } from '@aws-sdk/client-cloudwatch';
 import { startTmdsEmulator, type TmdsEmulator } from '@ecs-task-metrics/tmds-emulator';
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
+import { loadFixture } from '../packages/instrumentation/test/fixtures.js';
 import { runCli as cli } from './helpers.js';
 import { emfProblems, extractMetrics } from './support/emf-validation.js';
 import type { FaultProxy } from './support/fault-proxy.js';
@@ -15,9 +15,7 @@ import {
 } from './support/moto.js';
 
 const SCENARIO = 'ec2-bridge-3-containers';
-const FIXTURES = new URL('../packages/tmds-emulator/fixtures/', import.meta.url);
-const fixture = (file: string): any =>
-  JSON.parse(readFileSync(new URL(`${SCENARIO}/${file}`, FIXTURES), 'utf8'));
+const fixture = (file: string) => loadFixture(SCENARIO, file);
 const motoPresent = hasMotoServer();
 if (!motoPresent) process.stderr.write(`${MOTO_SKIP_REASON}\n`);
 

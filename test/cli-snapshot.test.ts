@@ -1,12 +1,10 @@
-import { readFileSync } from 'node:fs';
 import { createServer } from 'node:net';
 import { startTmdsEmulator, type TmdsEmulator } from '@ecs-task-metrics/tmds-emulator';
 import { afterEach, describe, expect, it } from 'vitest';
+import { loadFixture } from '../packages/instrumentation/test/fixtures.js';
 import { runCli as cli } from './helpers.js';
 
-const FIXTURES = new URL('../packages/tmds-emulator/fixtures/', import.meta.url);
-const fixture = (scenario: string, file: string): any =>
-  JSON.parse(readFileSync(new URL(`${scenario}/${file}`, FIXTURES), 'utf8'));
+const fixture = loadFixture;
 
 let emu: TmdsEmulator | undefined;
 afterEach(async () => {

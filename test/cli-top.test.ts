@@ -1,14 +1,12 @@
 import { execFile, spawnSync } from 'node:child_process';
-import { readFileSync } from 'node:fs';
 import { promisify } from 'node:util';
 import { startTmdsEmulator, type TmdsEmulator } from '@ecs-task-metrics/tmds-emulator';
 import { afterEach, describe, expect, it } from 'vitest';
+import { loadFixture } from '../packages/instrumentation/test/fixtures.js';
 
 const run = promisify(execFile);
 const BIN = new URL('../packages/cli/bin/ecs-task-metrics.js', import.meta.url).pathname;
-const FIXTURES = new URL('../packages/tmds-emulator/fixtures/', import.meta.url);
-const fixture = (scenario: string, file: string): any =>
-  JSON.parse(readFileSync(new URL(`${scenario}/${file}`, FIXTURES), 'utf8'));
+const fixture = loadFixture;
 const MB = 1024 * 1024;
 const mib = (bytes: number) => `${(bytes / MB).toFixed(1)} MiB`;
 const SCENARIO = 'ec2-bridge-3-containers';

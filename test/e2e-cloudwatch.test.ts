@@ -1,4 +1,3 @@
-import { readFileSync } from 'node:fs';
 import { CloudWatchClient, type Dimension } from '@aws-sdk/client-cloudwatch';
 import { CloudWatchMetricExporter } from '@ecs-task-metrics/exporter-cloudwatch';
 import { EcsTaskMetricsInstrumentation } from '@ecs-task-metrics/instrumentation';
@@ -12,6 +11,7 @@ import {
   type PushMetricExporter,
 } from '@opentelemetry/sdk-metrics';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { loadFixture } from '../packages/instrumentation/test/fixtures.js';
 import type { FaultProxy } from './support/fault-proxy.js';
 import {
   hasMotoServer,
@@ -24,9 +24,7 @@ import {
 
 const NAMESPACE = 'EcsTaskMetricsE2E';
 const SCENARIO = 'ec2-bridge-3-containers';
-const FIXTURES = new URL('../packages/tmds-emulator/fixtures/', import.meta.url);
-const fixture = (file: string): any =>
-  JSON.parse(readFileSync(new URL(`${SCENARIO}/${file}`, FIXTURES), 'utf8'));
+const fixture = (file: string) => loadFixture(SCENARIO, file);
 const motoPresent = hasMotoServer();
 if (!motoPresent) process.stderr.write(`${MOTO_SKIP_REASON}\n`);
 

@@ -11,11 +11,10 @@ import { isTracingSuppressed } from '@opentelemetry/core';
 import { registerInstrumentations } from '@opentelemetry/instrumentation';
 import { AggregationTemporality } from '@opentelemetry/sdk-metrics';
 import { afterEach, beforeAll, describe, expect, it } from 'vitest';
+import { loadFixture } from '../packages/instrumentation/test/fixtures.js';
 import { flatten, inMemoryProvider, pointValue, recordingDiag } from './helpers.js';
 
-const FIXTURES = new URL('../packages/tmds-emulator/fixtures/', import.meta.url);
-const fixture = (scenario: string, file: string): any =>
-  JSON.parse(readFileSync(new URL(`${scenario}/${file}`, FIXTURES), 'utf8'));
+const fixture = loadFixture;
 
 const OUR_METRICS = new Set([
   'container.memory.usage',

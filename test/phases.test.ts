@@ -1,4 +1,3 @@
-import { readFileSync } from 'node:fs';
 import {
   EcsTaskMetricsInstrumentation,
   type PhaseSummary,
@@ -7,12 +6,11 @@ import { startTmdsEmulator, type TmdsEmulator } from '@ecs-task-metrics/tmds-emu
 import { diag } from '@opentelemetry/api';
 import { AggregationTemporality, type ResourceMetrics } from '@opentelemetry/sdk-metrics';
 import { afterEach, describe, expect, it } from 'vitest';
+import { loadFixture } from '../packages/instrumentation/test/fixtures.js';
 import { inMemoryProvider, recordingDiag } from './helpers.js';
 
 const MB = 1024 * 1024;
-const FIXTURES = new URL('../packages/tmds-emulator/fixtures/', import.meta.url);
-const fixture = (scenario: string, file: string): any =>
-  JSON.parse(readFileSync(new URL(`${scenario}/${file}`, FIXTURES), 'utf8'));
+const fixture = loadFixture;
 
 /** A v1 memory cgroup as text files, whose numbers the test moves like a kernel would. */
 function kernelFiles() {
