@@ -194,12 +194,16 @@ export class EcsTaskMetricsInstrumentation extends InstrumentationBase<EcsTaskMe
     const config = resolveConfig(this.getConfig());
     const diag = new ThrottledDiag(this._diag, config.diagnosticIntervalMs, config.now);
     let collector: TaskCollector | undefined;
-    const rejected = config.endpoint
-      ? endpointRejection(config.endpoint, config.allowAnyEndpoint)
-      : undefined;
-    if (rejected) {
-      this._lastFailure = { kind: 'endpoint-rejected', path: '', message: rejected };
-      this._diag.warn(rejected);
+    const problem: Omit<CollectionFailure, 'path'> | undefined = !config.endpoint
+      ? {
+          kind: 'no-endpoint',
+          message: `${ENDPOINT_ENV} is not set: not running on Amazon ECS, no task metrics will be reported`,
+        }
+      : rejectedEndpoint(config.endpoint, config.allowAnyEndpoint);
+    if (problem) {
+      // One diagnostic; the phases and own-cgroup sampler still run without the endpoint.
+      this._lastFailure = { ...problem, path: '' };
+      this._diag.warn(problem.message);
     } else if (config.endpoint) {
       const client = new TmdsClient({
         endpoint: config.endpoint,
@@ -208,13 +212,6 @@ export class EcsTaskMetricsInstrumentation extends InstrumentationBase<EcsTaskMe
       });
       const onError = (failure: CollectionFailure) => this._self?.failed(failure);
       collector = new TaskCollector(client, config, diag, onError);
-    } else {
-      this._lastFailure = {
-        kind: 'no-endpoint',
-        path: '',
-        message: `${ENDPOINT_ENV} is not set: not running on Amazon ECS, no task metrics will be reported`,
-      };
-      this._diag.warn(this._lastFailure.message);
     }
     const sampler = new OwnCgroupSampler(
       {
@@ -275,4 +272,12 @@ export class EcsTaskMetricsInstrumentation extends InstrumentationBase<EcsTaskMe
       running.diag.warn('collect', `task metrics not collected: ${failure.message}`);
     }
   }
+}
+
+function rejectedEndpoint(
+  endpoint: string,
+  allowAny: boolean,
+): Omit<CollectionFailure, 'path'> | undefined {
+  const message = endpointRejection(endpoint, allowAny);
+  return message ? { kind: 'endpoint-rejected', message } : undefined;
 }
